@@ -1,0 +1,167 @@
+//! A Monte Carlo batch: runs split into fixed index ranges, simulated in
+//! parallel on a local rayon pool, aggregated exactly.
+//!
+//! Chunk `c` always holds runs `c * CHUNK_RUNS ..` (clipped to the batch's
+//! range), whatever the number of threads, and chunks are processed in
+//! waves whose results are consumed in chunk order. Tallies are integer
+//! counts and per-run records are written in run order, so the output is
+//! the same for any `--threads`. Memory is bounded by one wave of chunks,
+//! not by the number of runs.
+
+use crate::aggregate::Tally;
+use crate::engine::Engine;
+use crate::engine::rule::Outcome;
+use crate::model::Scenario;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Runs per chunk: the unit of parallel work.
+pub const CHUNK_RUNS: u64 = 512;
+
+/// Chunks per thread in one wave.
+const CHUNKS_PER_THREAD: usize = 8;
+
+/// The tallies of one proposal in one run (`runs.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunRecord {
+    /// Run index.
+    pub run: u64,
+    /// Proposal index.
+    pub proposal: usize,
+    /// `[yes, no, abstain, absent]`.
+    pub counts: [u32; 4],
+    /// Outcome.
+    pub outcome: Outcome,
+}
+
+/// What a batch simulates and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPlan {
+    /// The run indices to simulate (a shard is a sub-range).
+    pub runs: Range<u64>,
+    /// Worker threads (>= 1).
+    pub threads: usize,
+    /// Whether to hand per-run records to the caller.
+    pub per_run: bool,
+}
+
+/// Errors of a batch.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Pool {
+        /// Threads requested.
+        threads: usize,
+        /// Cause.
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// The per-run sink failed (e.g. writing `runs.csv`).
+    #[error(transparent)]
+    Sink(#[from] std::io::Error),
+}
+
+/// The run range of shard `index` (0-based) of `count` over `0..runs`:
+/// contiguous, as equal as possible, together covering every run once.
+pub fn shard_range(runs: u64, index: u64, count: u64) -> Range<u64> {
+    let bound = |i: u64| ((runs as u128 * i as u128) / count as u128) as u64;
+    bound(index)..bound(index + 1)
+}
+
+/// Simulates `plan.runs` of `scenario`. `progress` is called with the number
+/// of runs finished after each chunk (from worker threads); `per_run`
+/// receives each wave's records in run order when `plan.per_run` is set.
+pub fn run(
+    scenario: &Scenario,
+    plan: &BatchPlan,
+    progress: &(dyn Fn(u64) + Sync),
+    mut per_run: impl FnMut(&[RunRecord]) -> std::io::Result<()>,
+) -> Result<Tally, BatchError> {
+    let engine = Engine::new(scenario);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()
+        .map_err(|source| BatchError::Pool { threads: plan.threads, source })?;
+    let chunks = chunks(&plan.runs);
+    let mut total = Tally::new(scenario);
+    for wave in chunks.chunks(plan.threads * CHUNKS_PER_THREAD) {
+        let results: Vec<(Tally, Vec<RunRecord>)> = pool.install(|| {
+            wave.par_iter()
+                .map(|range| {
+                    let result = run_chunk(&engine, scenario, range.clone(), plan.per_run);
+                    progress(range.end - range.start);
+                    result
+                })
+                .collect()
+        });
+        for (tally, records) in &results {
+            total.merge(tally);
+            if plan.per_run {
+                per_run(records)?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Simulates `runs` sequentially on the calling thread: the reference the
+/// parallel path is tested against.
+pub fn run_sequential(scenario: &Scenario, runs: Range<u64>) -> (Tally, Vec<RunRecord>) {
+    run_chunk(&Engine::new(scenario), scenario, runs, true)
+}
+
+/// Splits `runs` at multiples of [`CHUNK_RUNS`].
+fn chunks(runs: &Range<u64>) -> Vec<Range<u64>> {
+    let mut out = Vec::new();
+    let mut start = runs.start;
+    while start < runs.end {
+        let end = ((start / CHUNK_RUNS + 1) * CHUNK_RUNS).min(runs.end);
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+fn run_chunk(engine: &Engine, scenario: &Scenario, runs: Range<u64>, per_run: bool) -> (Tally, Vec<RunRecord>) {
+    let mut tally = Tally::new(scenario);
+    let mut records = Vec::new();
+    let mut workspace = engine.workspace();
+    for r in runs {
+        engine.run(r, &mut workspace, |votes| {
+            tally.record(&votes);
+            if per_run {
+                records.push(RunRecord {
+                    run: r,
+                    proposal: votes.proposal,
+                    counts: votes.counts,
+                    outcome: votes.outcome,
+                });
+            }
+        });
+    }
+    (tally, records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_aligned_to_absolute_run_indices() {
+        assert_eq!(chunks(&(0..1100)), vec![0..512, 512..1024, 1024..1100]);
+        assert_eq!(chunks(&(500..1030)), vec![500..512, 512..1024, 1024..1030]);
+        assert!(chunks(&(7..7)).is_empty());
+    }
+
+    #[test]
+    fn shards_partition_the_runs() {
+        for (runs, count) in [(10u64, 3u64), (20_000, 7), (5, 8), (u64::MAX, 3)] {
+            let ranges: Vec<_> = (0..count).map(|i| shard_range(runs, i, count)).collect();
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges.last().unwrap().end, runs);
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The command line: clap definitions whose doc comments are the `--help`
+//! text, turned into the library's typed settings in one place.
+
+use crate::commands::{RunSettings, Shard};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Simulate UN General Assembly votes on cyber-security and cybercrime resolutions.
+#[derive(Debug, Parser)]
+#[command(name = "ungasim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one Monte Carlo batch of a scenario and write its result files.
+    Run(RunArgs),
+    /// Validate a scenario and print what it would simulate (exit 0 only if valid).
+    Check(CheckArgs),
+    /// Print the embedded roster as CSV on stdout.
+    States(StatesArgs),
+}
+
+/// Arguments of `ungasim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of runs (default: `scenario.runs`, else 10000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed (default: `scenario.seed`, else 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Result directory (default: results/<scenario file stem>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override a scenario value, e.g. `--set model.noise_scale=0.8` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Also write runs.csv with the tallies of every run.
+    #[arg(long)]
+    pub per_run: bool,
+    /// Simulate only shard I of N (1-based), e.g. `--shard 2/4`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Overwrite an existing result directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `ungasim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Print the fully resolved scenario as JSON on stdout.
+    #[arg(long)]
+    pub resolved: bool,
+    /// Override a scenario value before checking (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Arguments of `ungasim states`.
+#[derive(Debug, Args)]
+pub struct StatesArgs {
+    /// Bloc membership in force on this date, YYYY-MM-DD (default: the roster's latest).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Only the members of this bloc (e.g. EU, NATO, AFRICAN).
+    #[arg(long)]
+    pub bloc: Option<String>,
+}
+
+impl RunArgs {
+    /// The typed settings of this run; `command_line` goes into the manifest.
+    pub fn settings(self, command_line: Vec<String>) -> RunSettings {
+        let threads = self
+            .threads
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        RunSettings {
+            scenario: self.scenario,
+            runs: self.runs,
+            seed: self.seed,
+            threads,
+            out: self.out,
+            overrides: self.set,
+            per_run: self.per_run,
+            shard: self.shard,
+            force: self.force,
+            command_line,
+        }
+    }
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let bad = || format!("`{text}` is not I/N with 1 <= I <= N, e.g. 2/4");
+    let (index, count) = text.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u64, u64) = (index.parse().map_err(|_| bad())?, count.parse().map_err(|_| bad())?);
+    if index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(Shard { index, count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shards_parse_strictly() {
+        assert_eq!(parse_shard("2/4"), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "2", "a/b", "2/0"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}

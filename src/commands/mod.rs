@@ -1,0 +1,9 @@
+//! The commands behind the CLI, as library functions: they take typed
+//! settings and writers, return typed results, and never parse arguments
+//! or print to the terminal on their own.
+
+mod run;
+mod states;
+
+pub use run::{RunReport, RunSettings, Shard, run};
+pub use states::states_csv;

@@ -1,0 +1,458 @@
+//! One Monte Carlo run of the model of MODEL.md.
+//!
+//! [`Engine::new`] flattens a validated [`Scenario`] into arrays (the
+//! influence network in compressed-row form, see [`influence`]);
+//! [`Engine::run`] simulates run `r` from its own random stream and hands
+//! each proposal's votes to a sink.
+
+mod influence;
+pub mod noise;
+pub mod rng;
+pub mod rule;
+
+use crate::model::{ModelField, Noise, ParamPath, ProposalField, Scenario, StateField, Vote};
+use influence::{Network, Weights};
+use rand::Rng;
+use rand::distr::Distribution;
+use rand_distr::StandardNormal;
+use rng::{Phase, SimRng};
+use rule::{Outcome, Rule};
+
+/// 2^32: the range of the uniform `u32` that decides each vote.
+const U32_RANGE: f64 = 4_294_967_296.0;
+
+/// The vote of a uniform below 0, 1, 2 or 3 of a state's thresholds.
+const BY_RANK: [Vote; 4] = [Vote::No, Vote::Abstain, Vote::Yes, Vote::Absent];
+
+/// `[yes, no, abstain, absent]` counts, with register counters rather than
+/// an indexed array (whose increments would wait on each other).
+pub fn count_votes(votes: &[Vote]) -> [u32; 4] {
+    let (mut yes, mut no, mut abstain) = (0u32, 0u32, 0u32);
+    for &vote in votes {
+        yes += u32::from(vote == Vote::Yes);
+        no += u32::from(vote == Vote::No);
+        abstain += u32::from(vote == Vote::Abstain);
+    }
+    [yes, no, abstain, votes.len() as u32 - yes - no - abstain]
+}
+
+/// The numeric parameters of one run: the scenario's values, patched by the
+/// run's `[[uncertain]]` draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    /// x_i, state-major: `position[i * k + d]`.
+    pub position: Vec<f64>,
+    /// c_i.
+    pub capacity: Vec<f64>,
+    /// a_i.
+    pub attendance: Vec<f64>,
+    /// tau_i.
+    pub abstain_band: Vec<f64>,
+    /// lambda_i.
+    pub conformity: Vec<f64>,
+    /// kappa_b.
+    pub cohesion: Vec<f64>,
+    /// p_j, proposal-major.
+    pub proposal_position: Vec<f64>,
+    /// q_j, proposal-major.
+    pub status_quo: Vec<f64>,
+    /// s_j.
+    pub salience: Vec<f64>,
+    /// cb_j.
+    pub capacity_building: Vec<f64>,
+    /// sigma.
+    pub noise_scale: f64,
+    /// sigma_x.
+    pub position_jitter: f64,
+    /// beta_cap.
+    pub capacity_weight: f64,
+    /// beta_tie.
+    pub tie_weight: f64,
+}
+
+/// A distribution ready to sample, for one `[[uncertain]]` entry.
+#[derive(Debug, Clone)]
+enum Sampler {
+    Beta(rand_distr::Beta<f64>),
+    Uniform(rand::distr::Uniform<f64>),
+    Normal(rand_distr::Normal<f64>),
+    Triangular(rand_distr::Triangular<f64>),
+}
+
+impl Sampler {
+    fn new(dist: &crate::model::Dist) -> Sampler {
+        use crate::model::Dist;
+        // Shapes were validated by the scenario parser.
+        let invalid = "distribution validated by the scenario parser";
+        match *dist {
+            Dist::Beta { a, b } => Sampler::Beta(rand_distr::Beta::new(a, b).expect(invalid)),
+            Dist::Uniform { low, high } => Sampler::Uniform(rand::distr::Uniform::new(low, high).expect(invalid)),
+            Dist::Normal { mean, sd } => Sampler::Normal(rand_distr::Normal::new(mean, sd).expect(invalid)),
+            Dist::Triangular { low, mode, high } => {
+                Sampler::Triangular(rand_distr::Triangular::new(low, high, mode).expect(invalid))
+            }
+        }
+    }
+
+    fn sample(&self, rng: &mut SimRng) -> f64 {
+        match self {
+            Sampler::Beta(d) => d.sample(rng),
+            Sampler::Uniform(d) => d.sample(rng),
+            Sampler::Normal(d) => d.sample(rng),
+            Sampler::Triangular(d) => d.sample(rng),
+        }
+    }
+}
+
+/// The votes of one proposal in one run, as handed to the sink.
+#[derive(Debug, Clone, Copy)]
+pub struct ProposalVotes<'a> {
+    /// Proposal index.
+    pub proposal: usize,
+    /// Every state's vote, roster order.
+    pub votes: &'a [Vote],
+    /// `[yes, no, abstain, absent]`.
+    pub counts: [u32; 4],
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Whether a state that cast each kind of vote was decisive (see [`Rule::decisive`]).
+    pub decisive: [bool; 4],
+}
+
+/// A scenario flattened for simulation. Cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    seed: u64,
+    states: usize,
+    dims: usize,
+    rounds: u32,
+    noise: Noise,
+    base: Inputs,
+    /// The network weights under the base inputs.
+    base_weights: Weights,
+    /// `exp(-2 tau_i / sigma)` under the base inputs (see [`noise::logistic_cumulative`]).
+    base_band_factor: Vec<f64>,
+    /// States whose tau / lambda follow the model default (for uncertain model.* draws).
+    band_follows_model: Vec<bool>,
+    conformity_follows_model: Vec<bool>,
+    network: Network,
+    /// `[proposal][state]`: sum over sponsors k of T_ik.
+    sponsor_pull: Vec<Vec<f64>>,
+    /// `[proposal][state]`: a vote fixed by `[[force]]` or sponsorship.
+    fixed_votes: Vec<Vec<Option<Vote>>>,
+    rules: Vec<Rule>,
+    uncertain: Vec<(ParamPath, Sampler)>,
+    /// `[proposal][state]` vote thresholds, when no stance varies between runs.
+    fixed_thresholds: Option<Vec<Vec<[f64; 3]>>>,
+}
+
+/// Per-thread buffers, reused from run to run.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The run's parameters (base values patched by uncertain draws).
+    inputs: Inputs,
+    /// Network weights and band factors under `inputs`.
+    weights: Weights,
+    band_factor: Vec<f64>,
+    /// The run's jittered positions.
+    position: Vec<f64>,
+    scratch: Scratch,
+}
+
+/// Buffers written while computing a run's votes.
+#[derive(Debug, Clone)]
+struct Scratch {
+    /// y0, state-major `[i * m + j]`.
+    initial: Vec<f64>,
+    /// Stances of states then blocs, state-major; y(R) in the first `n * m`.
+    current: Vec<f64>,
+    next: Vec<f64>,
+    /// exp((tau_i + y_i) / sigma) of the proposal at hand (logistic noise).
+    exp: Vec<f64>,
+    /// Per state, 2^32 times P(No), P(No or Abstain), P(present): a uniform
+    /// `u32` below the first votes No, and so on; at or above the last, absent.
+    thresholds: Vec<[f64; 3]>,
+    votes: Vec<Vote>,
+}
+
+/// The parameters a run reads: the base ones, or the workspace's patched copy.
+struct RunInputs<'a> {
+    inputs: &'a Inputs,
+    weights: &'a Weights,
+    band_factor: &'a [f64],
+}
+
+impl Engine {
+    /// Flattens `scenario` for simulation with master seed `scenario.seed`.
+    pub fn new(scenario: &Scenario) -> Engine {
+        let n = scenario.states.len();
+        let k = scenario.dimensions.len();
+        let model = &scenario.model;
+        let base = Inputs {
+            position: scenario.states.iter().flat_map(|s| s.position.iter().copied()).collect(),
+            capacity: scenario.states.iter().map(|s| s.capacity).collect(),
+            attendance: scenario.states.iter().map(|s| s.attendance).collect(),
+            abstain_band: scenario.states.iter().map(|s| s.abstain_band(model)).collect(),
+            conformity: scenario.states.iter().map(|s| s.conformity(model)).collect(),
+            cohesion: scenario.blocs.iter().map(|b| b.cohesion).collect(),
+            proposal_position: scenario.proposals.iter().flat_map(|p| p.position.iter().copied()).collect(),
+            status_quo: scenario.proposals.iter().flat_map(|p| p.status_quo.iter().copied()).collect(),
+            salience: scenario.proposals.iter().map(|p| p.salience).collect(),
+            capacity_building: scenario.proposals.iter().map(|p| p.capacity_building).collect(),
+            noise_scale: model.noise_scale,
+            position_jitter: model.position_jitter,
+            capacity_weight: model.capacity_weight,
+            tie_weight: model.tie_weight,
+        };
+        let sponsor_pull = scenario
+            .proposals
+            .iter()
+            .map(|p| {
+                let mut pull = vec![0.0; n];
+                for tie in scenario.ties.iter().filter(|t| p.sponsors.contains(&t.to)) {
+                    pull[tie.from] += tie.weight;
+                }
+                pull
+            })
+            .collect();
+        let fixed_votes = (0..scenario.proposals.len())
+            .map(|j| {
+                let mut fixed = vec![None; n];
+                for &s in &scenario.proposals[j].sponsors {
+                    fixed[s] = Some(Vote::Yes);
+                }
+                for f in scenario.force.iter().filter(|f| f.proposal == j) {
+                    fixed[f.state] = Some(f.vote);
+                }
+                fixed
+            })
+            .collect();
+        let network = Network::new(scenario);
+        let mut base_weights = Weights::default();
+        network.weights(&base, &mut base_weights);
+        let mut engine = Engine {
+            seed: scenario.seed,
+            states: n,
+            dims: k,
+            rounds: model.rounds,
+            noise: model.noise,
+            base_band_factor: Vec::new(),
+            base,
+            base_weights,
+            band_follows_model: scenario.states.iter().map(|s| s.abstain_band.is_none()).collect(),
+            conformity_follows_model: scenario.states.iter().map(|s| s.conformity.is_none()).collect(),
+            network,
+            sponsor_pull,
+            fixed_votes,
+            rules: scenario.proposals.iter().map(Rule::of).collect(),
+            uncertain: scenario.uncertain.iter().map(|u| (u.target, Sampler::new(&u.dist))).collect(),
+            fixed_thresholds: None,
+        };
+        engine.base_band_factor = noise::band_factors(&engine.base);
+        if engine.uncertain.is_empty() && engine.base.position_jitter == 0.0 {
+            let mut scratch = engine.workspace().scratch;
+            let run_inputs = engine.base_run_inputs();
+            engine.stances_into(&run_inputs, &engine.base.position, &mut scratch);
+            let fixed = (0..engine.proposals())
+                .map(|j| {
+                    engine.thresholds(&run_inputs, j, &mut scratch);
+                    scratch.thresholds.clone()
+                })
+                .collect();
+            engine.fixed_thresholds = Some(fixed);
+        }
+        engine
+    }
+
+    fn base_run_inputs(&self) -> RunInputs<'_> {
+        RunInputs { inputs: &self.base, weights: &self.base_weights, band_factor: &self.base_band_factor }
+    }
+
+    /// Number of proposals.
+    pub fn proposals(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Number of states.
+    pub fn states(&self) -> usize {
+        self.states
+    }
+
+    /// The scenario's parameters before any run's draws.
+    pub fn base_inputs(&self) -> &Inputs {
+        &self.base
+    }
+
+    /// Fresh scratch buffers for [`Engine::run`].
+    pub fn workspace(&self) -> Workspace {
+        let (n, m) = (self.states, self.proposals());
+        let stance_buffer = (n + self.network.blocs()) * m;
+        Workspace {
+            inputs: self.base.clone(),
+            weights: self.base_weights.clone(),
+            band_factor: self.base_band_factor.clone(),
+            position: self.base.position.clone(),
+            scratch: Scratch {
+                initial: vec![0.0; n * m],
+                current: vec![0.0; stance_buffer],
+                next: vec![0.0; stance_buffer],
+                exp: vec![0.0; n],
+                thresholds: vec![[0.0; 3]; n],
+                votes: vec![Vote::Absent; n],
+            },
+        }
+    }
+
+    /// Simulates run `run`: every proposal, in order, handed to `sink`.
+    pub fn run(&self, run: u64, ws: &mut Workspace, mut sink: impl FnMut(ProposalVotes<'_>)) {
+        let mut rng = rng::run_rng(self.seed, run);
+        let uncertain = !self.uncertain.is_empty();
+        if uncertain {
+            rng::enter(&mut rng, Phase::Uncertain);
+            ws.inputs.clone_from(&self.base);
+            for (path, sampler) in &self.uncertain {
+                let value = sampler.sample(&mut rng);
+                self.apply(&mut ws.inputs, *path, value);
+            }
+            self.network.weights(&ws.inputs, &mut ws.weights);
+            ws.band_factor = noise::band_factors(&ws.inputs);
+        }
+        let run_inputs = if uncertain {
+            RunInputs { inputs: &ws.inputs, weights: &ws.weights, band_factor: &ws.band_factor }
+        } else {
+            self.base_run_inputs()
+        };
+        let inputs = run_inputs.inputs;
+        let scratch = &mut ws.scratch;
+        if self.fixed_thresholds.is_none() {
+            let jittered = inputs.position_jitter > 0.0;
+            if jittered {
+                rng::enter(&mut rng, Phase::Jitter);
+                for (x, &x0) in ws.position.iter_mut().zip(&inputs.position) {
+                    let z: f64 = StandardNormal.sample(&mut rng);
+                    *x = x0 + inputs.position_jitter * z;
+                }
+            }
+            let position = if jittered { &ws.position } else { &inputs.position };
+            self.stances_into(&run_inputs, position, scratch);
+        }
+        for j in 0..self.proposals() {
+            let thresholds = match &self.fixed_thresholds {
+                Some(fixed) => &fixed[j],
+                None => {
+                    self.thresholds(&run_inputs, j, scratch);
+                    &scratch.thresholds
+                }
+            };
+            rng::enter(&mut rng, Phase::Votes(j));
+            for ((vote, t), fixed) in scratch.votes.iter_mut().zip(thresholds).zip(&self.fixed_votes[j]) {
+                // Branch-free: the uniform's rank among the thresholds picks the vote.
+                let u = f64::from(rng.next_u32());
+                let rank = usize::from(u >= t[0]) + usize::from(u >= t[1]) + usize::from(u >= t[2]);
+                *vote = fixed.unwrap_or(BY_RANK[rank]);
+            }
+            let counts = count_votes(&scratch.votes);
+            let rule = self.rules[j];
+            sink(ProposalVotes {
+                proposal: j,
+                votes: &scratch.votes,
+                counts,
+                outcome: rule.outcome(counts[0], counts[1]),
+                decisive: rule.decisive(counts),
+            });
+        }
+    }
+
+    /// The stances y(R) of every state on proposal `j` under the scenario's
+    /// own parameters, without jitter: what the vote probabilities of a run
+    /// are computed from when nothing in the stance is random.
+    pub fn stances(&self, j: usize) -> Vec<f64> {
+        let mut scratch = self.workspace().scratch;
+        self.stances_into(&self.base_run_inputs(), &self.base.position, &mut scratch);
+        let m = self.proposals();
+        (0..self.states).map(|i| scratch.current[i * m + j]).collect()
+    }
+
+    /// Initial stances of every proposal, then the influence rounds; y(R) in `scratch.current`.
+    fn stances_into(&self, run: &RunInputs<'_>, position: &[f64], scratch: &mut Scratch) {
+        let (k, m) = (self.dims, self.proposals());
+        let inputs = run.inputs;
+        for j in 0..m {
+            let p = &inputs.proposal_position[j * k..(j + 1) * k];
+            let q = &inputs.status_quo[j * k..(j + 1) * k];
+            let (salience, cb) = (inputs.salience[j], inputs.capacity_building[j]);
+            let pull = &self.sponsor_pull[j];
+            for i in 0..self.states {
+                let x = &position[i * k..(i + 1) * k];
+                // |x - q|^2 - |x - p|^2 = sum_d (p_d - q_d)(2 x_d - p_d - q_d)
+                let spatial: f64 = (0..k).map(|d| (p[d] - q[d]) * (2.0 * x[d] - p[d] - q[d])).sum();
+                scratch.initial[i * m + j] = salience * spatial
+                    + inputs.capacity_weight * (1.0 - inputs.capacity[i]) * cb
+                    + inputs.tie_weight * pull[i];
+            }
+        }
+        self.network.run(self.rounds, m, run.weights, &scratch.initial, &mut scratch.current, &mut scratch.next);
+    }
+
+    /// Vote thresholds of proposal `j` from the stances in `scratch.current`.
+    fn thresholds(&self, run: &RunInputs<'_>, j: usize, scratch: &mut Scratch) {
+        let m = self.proposals();
+        let inputs = run.inputs;
+        let sigma = inputs.noise_scale;
+        let stance = |i: usize| scratch.current[i * m + j];
+        if self.noise == Noise::Logistic {
+            // A separate loop of independent exponentials runs at throughput, not latency.
+            for (i, e) in scratch.exp.iter_mut().enumerate() {
+                *e = noise::exp((inputs.abstain_band[i] + stance(i)) / sigma);
+            }
+        }
+        for i in 0..self.states {
+            let [no, not_yes] = match self.noise {
+                Noise::Logistic => noise::logistic_from_exp(
+                    scratch.exp[i],
+                    run.band_factor[i],
+                    stance(i),
+                    inputs.abstain_band[i],
+                    sigma,
+                ),
+                Noise::Normal => noise::cumulative(Noise::Normal, stance(i), inputs.abstain_band[i], sigma),
+            };
+            let a = inputs.attendance[i];
+            scratch.thresholds[i] = [a * no, a * not_yes, a].map(|t| t * U32_RANGE);
+        }
+    }
+
+    /// Writes one uncertain draw into the run's inputs.
+    fn apply(&self, inputs: &mut Inputs, path: ParamPath, value: f64) {
+        let k = self.dims;
+        match path {
+            ParamPath::Model(ModelField::NoiseScale) => inputs.noise_scale = value,
+            ParamPath::Model(ModelField::PositionJitter) => inputs.position_jitter = value,
+            ParamPath::Model(ModelField::CapacityWeight) => inputs.capacity_weight = value,
+            ParamPath::Model(ModelField::TieWeight) => inputs.tie_weight = value,
+            ParamPath::Model(ModelField::AbstainBand) => {
+                set_where(&mut inputs.abstain_band, &self.band_follows_model, value)
+            }
+            ParamPath::Model(ModelField::Conformity) => {
+                set_where(&mut inputs.conformity, &self.conformity_follows_model, value)
+            }
+            ParamPath::BlocCohesion(b) => inputs.cohesion[b] = value,
+            ParamPath::State(i, StateField::Position(Some(d))) => inputs.position[i * k + d] = value,
+            ParamPath::State(i, StateField::Capacity) => inputs.capacity[i] = value,
+            ParamPath::State(i, StateField::Attendance) => inputs.attendance[i] = value,
+            ParamPath::State(i, StateField::AbstainBand) => inputs.abstain_band[i] = value,
+            ParamPath::State(i, StateField::Conformity) => inputs.conformity[i] = value,
+            ParamPath::Proposal(j, ProposalField::Position(Some(d))) => inputs.proposal_position[j * k + d] = value,
+            ParamPath::Proposal(j, ProposalField::StatusQuo(Some(d))) => inputs.status_quo[j * k + d] = value,
+            ParamPath::Proposal(j, ProposalField::Salience) => inputs.salience[j] = value,
+            ParamPath::Proposal(j, ProposalField::CapacityBuilding) => inputs.capacity_building[j] = value,
+            other => unreachable!("the scenario parser admits only real scalars as uncertain, not {other:?}"),
+        }
+    }
+}
+
+fn set_where(values: &mut [f64], mask: &[bool], value: f64) {
+    for (v, _) in values.iter_mut().zip(mask).filter(|(_, follows)| **follows) {
+        *v = value;
+    }
+}

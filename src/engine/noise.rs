@@ -1,0 +1,163 @@
+//! Vote probabilities of the ordered-response vote rule.
+//!
+//! A present state with stance y votes Yes if y + eps > tau, No if
+//! y + eps < -tau, and abstains otherwise. The engine draws the vote by
+//! inversion: one uniform per state and proposal, compared with the
+//! cumulative probabilities computed here, which is the same distribution
+//! as drawing eps and comparing.
+
+use super::Inputs;
+use crate::model::Noise;
+
+/// The CDF of the standardised noise at `x`.
+pub fn cdf(noise: Noise, x: f64) -> f64 {
+    match noise {
+        Noise::Logistic => 1.0 / (1.0 + exp(-x)),
+        Noise::Normal => 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2),
+    }
+}
+
+/// `[P(No), P(No or Abstain)]` of a present state with stance `stance`,
+/// band `tau` and noise scale `sigma` (> 0).
+pub fn cumulative(noise: Noise, stance: f64, tau: f64, sigma: f64) -> [f64; 2] {
+    [cdf(noise, (-tau - stance) / sigma), cdf(noise, (tau - stance) / sigma)]
+}
+
+/// [`cumulative`] for logistic noise with one exponential instead of two:
+/// with `e = exp((tau + y) / sigma)`, P(No) = 1 / (1 + e) and
+/// P(No or Abstain) = 1 / (1 + e * exp(-2 tau / sigma)); `band_factor` is
+/// the second factor, computed once per run by [`band_factors`]. Where
+/// either factor has saturated (|argument| near 708, see [`exp`]) the
+/// product would be wrong, and the two probabilities are computed apart.
+pub fn logistic_from_exp(e: f64, band_factor: f64, stance: f64, tau: f64, sigma: f64) -> [f64; 2] {
+    if e < 1e300 && band_factor > 1e-300 {
+        [1.0 / (1.0 + e), 1.0 / (1.0 + e * band_factor)]
+    } else {
+        cumulative(Noise::Logistic, stance, tau, sigma)
+    }
+}
+
+/// `exp(-2 tau_i / sigma)` for every state.
+pub fn band_factors(inputs: &Inputs) -> Vec<f64> {
+    inputs.abstain_band.iter().map(|tau| exp(-2.0 * tau / inputs.noise_scale)).collect()
+}
+
+/// e^x for probabilities, computed the same way on every platform (the
+/// system `exp` differs between C libraries in the last bit), branch-free
+/// and with a short dependency chain so that a loop of them runs at
+/// throughput: x = k ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor series
+/// to degree 13 in Estrin's scheme, times 2^k. Relative error below 2e-15 on
+/// [-708, 709.78]; outside, the argument saturates at those bounds (e^-708
+/// is 3e-308, e^709.78 is 1.8e308), which is all a probability needs.
+#[inline]
+pub fn exp(x: f64) -> f64 {
+    const LN2_HI: f64 = 0.693_147_180_369_123_8; // ln 2 rounded to 32 significant bits
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10; // ln 2 - LN2_HI
+    // Round to nearest by the 1.5 * 2^52 trick: plain arithmetic, no libm call.
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    let x = x.clamp(-708.0, 709.78);
+    let k = (x * std::f64::consts::LOG2_E + ROUNDER) - ROUNDER;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let c = &INVERSE_FACTORIALS;
+    let (r2, r4) = (r * r, r * r * r * r);
+    let r8 = r4 * r4;
+    let p01 = c[0] + c[1] * r;
+    let p23 = c[2] + c[3] * r;
+    let p45 = c[4] + c[5] * r;
+    let p67 = c[6] + c[7] * r;
+    let p89 = c[8] + c[9] * r;
+    let p1011 = c[10] + c[11] * r;
+    let p1213 = c[12] + c[13] * r;
+    let p0_3 = p01 + p23 * r2;
+    let p4_7 = p45 + p67 * r2;
+    let p8_11 = p89 + p1011 * r2;
+    let p = (p0_3 + p4_7 * r4) + (p8_11 + p1213 * r4) * r8;
+    // 2^k for k in [-1022, 1024]: split in two factors so that k = 1024 stays representable.
+    let k = k as i64;
+    let half = k / 2;
+    let scale = |e: i64| f64::from_bits(((e + 1023) as u64) << 52);
+    p * scale(half) * scale(k - half)
+}
+
+/// 1 / n! for n = 0..=13.
+const INVERSE_FACTORIALS: [f64; 14] = [
+    1.0,
+    1.0,
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5_040.0,
+    1.0 / 40_320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
+];
+
+/// `[P(Yes), P(No), P(Abstain)]` of a present state.
+pub fn vote_probabilities(noise: Noise, stance: f64, tau: f64, sigma: f64) -> [f64; 3] {
+    let [no, not_yes] = cumulative(noise, stance, tau, sigma);
+    [1.0 - not_yes, no, not_yes - no]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdfs_match_known_values() {
+        assert!((cdf(Noise::Logistic, 0.0) - 0.5).abs() < 1e-15);
+        assert!((cdf(Noise::Logistic, 2.0) - 0.880_797_077_977_882_3).abs() < 1e-15);
+        assert!((cdf(Noise::Normal, 1.959_963_984_540_054) - 0.975).abs() < 1e-12);
+        assert!((cdf(Noise::Normal, -1.0) - 0.158_655_253_931_457_05).abs() < 1e-12);
+        assert!(cdf(Noise::Logistic, -800.0) < 1e-300);
+        assert_eq!(cdf(Noise::Logistic, 800.0), 1.0);
+    }
+
+    #[test]
+    fn exp_matches_the_system_exp() {
+        let mut x = -708.0;
+        while x < 709.7 {
+            let (ours, system) = (exp(x), x.exp());
+            assert!(((ours - system) / system).abs() < 2e-15, "exp({x}) = {ours}, system {system}");
+            x += 0.0137;
+        }
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(-1000.0), exp(-708.0));
+        assert!(exp(1000.0).is_finite() && exp(1000.0) > 1e308);
+    }
+
+    #[test]
+    fn one_exponential_gives_the_same_probabilities() {
+        for (stance, tau, sigma) in [
+            (0.3, 0.5, 1.0),
+            (-2.0, 0.1, 0.7),
+            (40.0, 2.0, 0.5),
+            (-40.0, 0.0, 2.0),
+            (1e6, 400.0, 1.0),
+            (-1e6, 400.0, 1.0),
+            (300.0, 400.0, 1.0),
+        ] {
+            let factor = exp(-2.0 * tau / sigma);
+            let fast = logistic_from_exp(exp((tau + stance) / sigma), factor, stance, tau, sigma);
+            let slow = cumulative(Noise::Logistic, stance, tau, sigma);
+            for (a, b) in fast.iter().zip(slow) {
+                assert!((a - b).abs() < 1e-14, "{stance} {tau} {sigma}: {fast:?} vs {slow:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn probabilities_sum_to_one_and_are_symmetric() {
+        for noise in [Noise::Logistic, Noise::Normal] {
+            let [yes, no, abstain] = vote_probabilities(noise, 0.3, 0.5, 1.2);
+            assert!((yes + no + abstain - 1.0).abs() < 1e-12);
+            let [yes2, no2, _] = vote_probabilities(noise, -0.3, 0.5, 1.2);
+            assert!((yes - no2).abs() < 1e-12 && (no - yes2).abs() < 1e-12);
+            assert!(abstain > 0.0);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The `ungasim` binary: parse the command line, call the library, report
+//! errors once. All logic lives in the library.
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
+use std::process::ExitCode;
+use ungasim::cli::{Cli, Command};
+use ungasim::{commands, scenario};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Run(args) => {
+            let quiet = args.quiet;
+            let settings = args.settings(std::env::args().collect());
+            let bar = ProgressBar::with_draw_target(None, progress_target(quiet));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
+                    .expect("valid template"),
+            );
+            let report = commands::run(&settings, |runs| bar.set_length(runs), &|n| bar.inc(n))?;
+            bar.finish_and_clear();
+            if !quiet {
+                eprintln!(
+                    "wrote {} ({} runs in {:.2} s, {:.1}M state-votes/s)",
+                    report.out.display(),
+                    report.manifest.run_range[1] - report.manifest.run_range[0],
+                    report.manifest.wall_seconds,
+                    report.state_votes_per_second() / 1e6
+                );
+            }
+        }
+        Command::Check(args) => {
+            let scenario = scenario::load(&args.scenario, &args.set)?;
+            if args.resolved {
+                serde_json::to_writer_pretty(&mut stdout, &scenario::resolved_json(&scenario))?;
+                writeln!(stdout)?;
+            } else {
+                write!(stdout, "{}", scenario::describe(&scenario))?;
+            }
+        }
+        Command::States(args) => commands::states_csv(&mut stdout, args.date.as_deref(), args.bloc.as_deref())?,
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// The progress bar draws on stderr, and only on a terminal (indicatif
+/// hides itself otherwise) and without `--quiet`.
+fn progress_target(quiet: bool) -> ProgressDrawTarget {
+    if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() }
+}
+
+/// A closed stdout (`ungasim states | head`) is a normal end, not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+            )
+    })
+}

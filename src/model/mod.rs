@@ -1,0 +1,313 @@
+//! Validated domain types: what the engine simulates.
+//!
+//! Everything here has passed every check of `scenario` (parse, validate
+//! once, never again): indices are in range, probabilities lie in [0, 1],
+//! scales are non-negative and finite, positions have the roster's number of
+//! dimensions. The engine and the exporters only ever see these types.
+
+mod params;
+
+pub use params::{ModelField, ParamPath, ParamTarget, ParamValue, ProposalField, StateField};
+
+use crate::date::Date;
+use serde::Serialize;
+
+/// Version of the model semantics (MODEL.md); recorded in every manifest.
+pub const MODEL_VERSION: &str = "1";
+
+/// How the vote noise eps is distributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Noise {
+    /// eps ~ Logistic(0, sigma): an ordered logit.
+    Logistic,
+    /// eps ~ Normal(0, sigma^2): an ordered probit.
+    Normal,
+}
+
+/// Global model parameters (`[model]` of a scenario).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelParams {
+    /// Distribution of the vote noise.
+    pub noise: Noise,
+    /// Scale sigma of the vote noise (> 0).
+    pub noise_scale: f64,
+    /// Standard deviation sigma_x of the per-run position jitter (>= 0).
+    pub position_jitter: f64,
+    /// Default half-width tau of the abstention band (>= 0).
+    pub abstain_band: f64,
+    /// Number R of Friedkin-Johnsen influence rounds.
+    pub rounds: u32,
+    /// Default conformity lambda in [0, 1].
+    pub conformity: f64,
+    /// Weight beta_cap of the capacity-building pull (>= 0).
+    pub capacity_weight: f64,
+    /// Weight beta_tie of the pull of ties to sponsors (>= 0).
+    pub tie_weight: f64,
+}
+
+impl Default for ModelParams {
+    /// The defaults documented in the README (the INTERFACE.md example values).
+    fn default() -> ModelParams {
+        ModelParams {
+            noise: Noise::Logistic,
+            noise_scale: 1.0,
+            position_jitter: 0.15,
+            abstain_band: 0.5,
+            rounds: 3,
+            conformity: 0.4,
+            capacity_weight: 0.5,
+            tie_weight: 0.5,
+        }
+    }
+}
+
+/// A UN member state as simulated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct State {
+    /// ISO 3166-1 alpha-3 code.
+    pub iso3: String,
+    /// Name as used in UN voting records.
+    pub name: String,
+    /// UN regional group id (AFRICAN, ASIA_PACIFIC, EASTERN_EUROPEAN, GRULAC, WEOG).
+    pub group: String,
+    /// Ideal point x_i, one coordinate per dimension.
+    pub position: Vec<f64>,
+    /// Digital development c_i in [0, 1].
+    pub capacity: f64,
+    /// Probability a_i of being present and voting.
+    pub attendance: f64,
+    /// Half-width tau_i of the abstention band; `None` follows `model.abstain_band`.
+    #[serde(skip)]
+    pub abstain_band: Option<f64>,
+    /// Conformity lambda_i; `None` follows `model.conformity`.
+    #[serde(skip)]
+    pub conformity: Option<f64>,
+}
+
+impl State {
+    /// tau_i: the state's own band or the model default.
+    pub fn abstain_band(&self, model: &ModelParams) -> f64 {
+        self.abstain_band.unwrap_or(model.abstain_band)
+    }
+
+    /// lambda_i: the state's own conformity or the model default.
+    pub fn conformity(&self, model: &ModelParams) -> f64 {
+        self.conformity.unwrap_or(model.conformity)
+    }
+}
+
+/// A bloc with the membership in force at the scenario date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bloc {
+    /// Upper-case id (EU, NATO, ..., or a scenario-defined one).
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Cohesion kappa_b in [0, 1]: weight of the bloc's pull on its members.
+    pub cohesion: f64,
+    /// Index of the leading state, whose stance is the bloc's stance.
+    #[serde(skip)]
+    pub leader: Option<usize>,
+    /// Indices of the member states, ascending.
+    #[serde(skip)]
+    pub members: Vec<usize>,
+}
+
+/// A directed bilateral affinity T_ik >= 0 of state `from` (i) to state `to` (k).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tie {
+    /// Index of i, the state that is pulled.
+    #[serde(skip)]
+    pub from: usize,
+    /// Index of k, the state that pulls.
+    #[serde(skip)]
+    pub to: usize,
+    /// T_ik.
+    pub weight: f64,
+}
+
+/// The majority a proposal needs (GA rules of procedure 83-86).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Majority {
+    /// Adopted iff Yes > No.
+    Simple,
+    /// Adopted iff Yes >= 2 No and Yes > 0.
+    TwoThirds,
+}
+
+/// A draft resolution put to the vote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// Identifier, e.g. `A/RES/73/27`.
+    pub id: String,
+    /// Title (defaults to the id).
+    pub title: String,
+    /// Indices of the sponsoring states (they vote Yes and are present).
+    #[serde(skip)]
+    pub sponsors: Vec<usize>,
+    /// Position p_j.
+    pub position: Vec<f64>,
+    /// Status quo q_j (default: the origin).
+    pub status_quo: Vec<f64>,
+    /// Salience s_j > 0.
+    pub salience: f64,
+    /// Capacity-building content cb_j in [0, 1].
+    pub capacity_building: f64,
+    /// Majority required.
+    pub majority: Majority,
+    /// Whether a run with no No vote counts as adoption without a vote.
+    pub consensus: bool,
+}
+
+/// A recorded vote of one state on one proposal (the `u8` order is the column order of the output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[repr(u8)]
+pub enum Vote {
+    /// In favour.
+    Yes = 0,
+    /// Against.
+    No = 1,
+    /// Present, abstaining.
+    Abstain = 2,
+    /// Absent or not voting.
+    Absent = 3,
+}
+
+impl Vote {
+    /// All votes in column order.
+    pub const ALL: [Vote; 4] = [Vote::Yes, Vote::No, Vote::Abstain, Vote::Absent];
+
+    /// Lower-case name as in scenario files and CSV headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vote::Yes => "yes",
+            Vote::No => "no",
+            Vote::Abstain => "abstain",
+            Vote::Absent => "absent",
+        }
+    }
+}
+
+/// A probability distribution for an `[[uncertain]]` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Dist {
+    /// Beta(a, b), a, b > 0.
+    Beta {
+        /// First shape.
+        a: f64,
+        /// Second shape.
+        b: f64,
+    },
+    /// Uniform on [low, high).
+    Uniform {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound (> low).
+        high: f64,
+    },
+    /// Normal(mean, sd^2), sd > 0.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Triangular on [low, high] with the given mode.
+    Triangular {
+        /// Lower bound.
+        low: f64,
+        /// Mode, low <= mode <= high.
+        mode: f64,
+        /// Upper bound (> low).
+        high: f64,
+    },
+}
+
+impl Dist {
+    /// Smallest and largest value the distribution can produce.
+    pub fn support(&self) -> (f64, f64) {
+        match *self {
+            Dist::Beta { .. } => (0.0, 1.0),
+            Dist::Uniform { low, high } | Dist::Triangular { low, high, .. } => (low, high),
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+}
+
+/// One `[[uncertain]]` entry: a parameter redrawn once per run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertain {
+    /// The parameter, as written (`blocs.EU.cohesion`).
+    pub param: String,
+    /// The parameter, resolved.
+    #[serde(skip)]
+    pub target: ParamPath,
+    /// Its distribution.
+    #[serde(flatten)]
+    pub dist: Dist,
+}
+
+/// One `[[force]]` entry: a fixed vote (a counterfactual).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Force {
+    /// Index of the state.
+    #[serde(skip)]
+    pub state: usize,
+    /// Index of the proposal.
+    #[serde(skip)]
+    pub proposal: usize,
+    /// The vote it casts.
+    pub vote: Vote,
+}
+
+/// A fully resolved scenario: roster plus every override, at its date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// `scenario.name`.
+    pub name: String,
+    /// `scenario.description` (may be empty).
+    pub description: String,
+    /// Date selecting the bloc membership in force.
+    pub date: Date,
+    /// Master seed.
+    pub seed: u64,
+    /// Default number of runs.
+    pub runs: u64,
+    /// Names of the issue-space dimensions (K of them).
+    pub dimensions: Vec<String>,
+    /// Global parameters.
+    pub model: ModelParams,
+    /// The 193 member states (roster order) with overrides applied.
+    pub states: Vec<State>,
+    /// Blocs with their membership at `date`.
+    pub blocs: Vec<Bloc>,
+    /// Directed ties, symmetric ones expanded.
+    pub ties: Vec<Tie>,
+    /// Proposals in file order.
+    pub proposals: Vec<Proposal>,
+    /// Parameters redrawn every run, in file order.
+    pub uncertain: Vec<Uncertain>,
+    /// Fixed votes.
+    pub force: Vec<Force>,
+}
+
+impl Scenario {
+    /// Index of the state with this ISO3 code.
+    pub fn state_index(&self, iso3: &str) -> Option<usize> {
+        self.states.iter().position(|s| s.iso3 == iso3)
+    }
+
+    /// Index of the bloc with this id.
+    pub fn bloc_index(&self, id: &str) -> Option<usize> {
+        self.blocs.iter().position(|b| b.id == id)
+    }
+
+    /// Index of the proposal with this id.
+    pub fn proposal_index(&self, id: &str) -> Option<usize> {
+        self.proposals.iter().position(|p| p.id == id)
+    }
+}

@@ -1,0 +1,328 @@
+//! The embedded roster: the 193 member states, the blocs with their dated
+//! membership, and the roster's ties, compiled into the binary from `data/`.
+//!
+//! Bloc flags in `data/states.csv` hold on [`SNAPSHOT`] (2024-12-31); the
+//! membership at any other date is rebuilt by replaying
+//! `data/membership_changes.csv` (see `data/SOURCES.md`).
+
+pub mod provisional;
+
+use crate::date::Date;
+use crate::model::{Bloc, State, Tie};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The date on which the bloc flags of `data/states.csv` hold.
+pub const SNAPSHOT: &str = "2024-12-31";
+
+/// The names of the issue-space dimensions of the embedded positions.
+pub const DIMENSIONS: [&str; 2] = ["sovereignty", "development"];
+
+/// The five UN regional groups, which are also blocs.
+pub const REGIONAL_GROUPS: [&str; 5] = ["AFRICAN", "ASIA_PACIFIC", "EASTERN_EUROPEAN", "GRULAC", "WEOG"];
+
+/// Change-log rows that record the end of participation by a state that was
+/// never a member (Ukraine in the CIS); replaying them would invent a membership.
+const PARTICIPATION_ONLY: [(&str, &str); 1] = [("CIS", "UKR")];
+
+const STATES_CSV: &str = include_str!("../../data/states.csv");
+const DERIVED_CSV: &str = include_str!("../../data/derived.csv");
+const BLOCS_CSV: &str = include_str!("../../data/blocs.csv");
+const TIES_CSV: &str = include_str!("../../data/ties.csv");
+const CHANGES_CSV: &str = include_str!("../../data/membership_changes.csv");
+/// The recorded votes of 2018-2020 (`data/rollcalls_2018_2020.csv`).
+pub const ROLLCALLS_CSV: &str = include_str!("../../data/rollcalls_2018_2020.csv");
+
+/// One member state as the roster knows it.
+#[derive(Debug, Clone)]
+pub struct RosterState {
+    /// ISO3 code.
+    pub iso3: String,
+    /// UN short name.
+    pub name: String,
+    /// UN regional group id.
+    pub group: String,
+    /// Digital development in [0, 1].
+    pub capacity: f64,
+    /// Probability of being present.
+    pub attendance: f64,
+    /// Provisional ideal point, one coordinate per entry of [`DIMENSIONS`].
+    pub position: Vec<f64>,
+}
+
+/// A bloc's defaults (`data/blocs.csv`).
+#[derive(Debug, Clone)]
+pub struct RosterBloc {
+    /// Upper-case id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Default cohesion.
+    pub cohesion: f64,
+    /// ISO3 of the default leader, if any.
+    pub leader: Option<String>,
+    /// Members at [`SNAPSHOT`], as state indices.
+    snapshot: Vec<bool>,
+}
+
+/// A membership event of the change log.
+#[derive(Debug, Clone)]
+struct Change {
+    bloc: usize,
+    state: usize,
+    date: Date,
+    joins: bool,
+}
+
+/// A roster tie (`data/ties.csv`), by state index.
+#[derive(Debug, Clone)]
+pub struct RosterTie {
+    /// Index of the state pulled.
+    pub from: usize,
+    /// Index of the state pulling.
+    pub to: usize,
+    /// Weight T_ik.
+    pub weight: f64,
+    /// Whether the tie also runs from `to` to `from`.
+    pub symmetric: bool,
+    /// Date from which the tie is in force (signature of the agreement).
+    pub since: Date,
+}
+
+/// The whole embedded roster.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    /// The 193 member states in `data/states.csv` order.
+    pub states: Vec<RosterState>,
+    /// The blocs in `data/blocs.csv` order.
+    pub blocs: Vec<RosterBloc>,
+    /// The roster's ties.
+    pub ties: Vec<RosterTie>,
+    changes: Vec<Change>,
+    snapshot: Date,
+}
+
+#[derive(Deserialize)]
+struct DerivedRow {
+    iso3: String,
+    capacity: f64,
+    attendance: f64,
+    sovereignty: f64,
+    development: f64,
+}
+
+#[derive(Deserialize)]
+struct BlocRow {
+    id: String,
+    name: String,
+    column: String,
+    cohesion: f64,
+    leader: String,
+}
+
+#[derive(Deserialize)]
+struct TieRow {
+    from: String,
+    to: String,
+    weight: f64,
+    symmetric: bool,
+    since: String,
+}
+
+#[derive(Deserialize)]
+struct ChangeRow {
+    bloc: String,
+    iso3: String,
+    change: String,
+    date: String,
+}
+
+impl Roster {
+    /// The roster compiled into this binary (parsed once, on first use).
+    pub fn embedded() -> &'static Roster {
+        static ROSTER: OnceLock<Roster> = OnceLock::new();
+        ROSTER.get_or_init(|| {
+            Roster::parse(STATES_CSV, DERIVED_CSV, BLOCS_CSV, TIES_CSV, CHANGES_CSV)
+                .unwrap_or_else(|e| panic!("the embedded roster is invalid: {e}"))
+        })
+    }
+
+    /// Parses a roster from the texts of its five data files.
+    pub fn parse(states: &str, derived: &str, blocs: &str, ties: &str, changes: &str) -> Result<Roster, String> {
+        let table = read_table(states, "states.csv")?;
+        let column =
+            |name: &str| table.headers.iter().position(|h| h == name).ok_or(format!("states.csv: no column `{name}`"));
+        let (iso3_col, name_col, group_col) = (column("iso3")?, column("name")?, column("un_group")?);
+        let derived: Vec<DerivedRow> = read_rows(derived, "derived.csv")?;
+        if derived.len() != table.rows.len() {
+            return Err(format!("derived.csv has {} rows, states.csv {}", derived.len(), table.rows.len()));
+        }
+        let mut roster_states = Vec::with_capacity(table.rows.len());
+        for (row, d) in table.rows.iter().zip(&derived) {
+            if row[iso3_col] != d.iso3 {
+                return Err(format!("derived.csv row {} is not in states.csv order", d.iso3));
+            }
+            roster_states.push(RosterState {
+                iso3: d.iso3.clone(),
+                name: row[name_col].clone(),
+                group: row[group_col].clone(),
+                capacity: d.capacity,
+                attendance: d.attendance,
+                position: vec![d.sovereignty, d.development],
+            });
+        }
+        let index =
+            |iso3: &str| roster_states.iter().position(|s| s.iso3 == iso3).ok_or(format!("unknown state `{iso3}`"));
+
+        let mut roster_blocs = Vec::new();
+        for row in read_rows::<BlocRow>(blocs, "blocs.csv")? {
+            let snapshot = if row.column == "un_group" {
+                roster_states.iter().map(|s| s.group == row.id).collect()
+            } else {
+                let c = column(&row.column)?;
+                table.rows.iter().map(|r| r[c] == "1").collect()
+            };
+            let leader = (!row.leader.is_empty()).then_some(row.leader);
+            if let Some(leader) = &leader {
+                index(leader)?;
+            }
+            roster_blocs.push(RosterBloc { id: row.id, name: row.name, cohesion: row.cohesion, leader, snapshot });
+        }
+
+        let mut roster_ties = Vec::new();
+        for row in read_rows::<TieRow>(ties, "ties.csv")? {
+            roster_ties.push(RosterTie {
+                from: index(&row.from)?,
+                to: index(&row.to)?,
+                weight: row.weight,
+                symmetric: row.symmetric,
+                since: row.since.parse()?,
+            });
+        }
+
+        let mut roster_changes = Vec::new();
+        for row in read_rows::<ChangeRow>(changes, "membership_changes.csv")? {
+            let bloc_id = row.bloc.to_uppercase();
+            let joins = match row.change.as_str() {
+                "join" => true,
+                "leave" => false,
+                "suspend" | "reinstate" => continue,
+                other => return Err(format!("membership_changes.csv: unknown change `{other}`")),
+            };
+            if PARTICIPATION_ONLY.contains(&(bloc_id.as_str(), row.iso3.as_str())) {
+                continue;
+            }
+            let bloc = roster_blocs
+                .iter()
+                .position(|b| b.id == bloc_id)
+                .ok_or(format!("membership_changes.csv: unknown bloc `{}`", row.bloc))?;
+            roster_changes.push(Change { bloc, state: index(&row.iso3)?, date: row.date.parse()?, joins });
+        }
+        roster_changes.sort_by_key(|c| c.date);
+        Ok(Roster {
+            states: roster_states,
+            blocs: roster_blocs,
+            ties: roster_ties,
+            changes: roster_changes,
+            snapshot: SNAPSHOT.parse()?,
+        })
+    }
+
+    /// The date of the latest membership change the roster knows: the default scenario date.
+    pub fn latest_date(&self) -> Date {
+        self.changes.iter().map(|c| c.date).max().unwrap_or(self.snapshot).max(self.snapshot)
+    }
+
+    /// Whether each state belongs to bloc `bloc` on `date`: the snapshot flags,
+    /// with later changes undone and earlier-than-date changes after the snapshot applied.
+    pub fn membership_at(&self, bloc: usize, date: Date) -> Vec<bool> {
+        let mut member = self.blocs[bloc].snapshot.clone();
+        let changes = self.changes.iter().filter(|c| c.bloc == bloc);
+        if date < self.snapshot {
+            for c in changes.rev().filter(|c| c.date > date && c.date <= self.snapshot) {
+                member[c.state] = !c.joins;
+            }
+        } else {
+            for c in changes.filter(|c| c.date > self.snapshot && c.date <= date) {
+                member[c.state] = c.joins;
+            }
+        }
+        member
+    }
+
+    /// The roster as simulated on `date`: states with their defaults, blocs
+    /// with the membership in force, and the ties in force (signed on or
+    /// before `date`) with symmetric ones expanded.
+    pub fn resolve(&self, date: Date) -> (Vec<State>, Vec<Bloc>, Vec<Tie>) {
+        let states = self
+            .states
+            .iter()
+            .map(|s| State {
+                iso3: s.iso3.clone(),
+                name: s.name.clone(),
+                group: s.group.clone(),
+                position: s.position.clone(),
+                capacity: s.capacity,
+                attendance: s.attendance,
+                abstain_band: None,
+                conformity: None,
+            })
+            .collect();
+        let blocs = self
+            .blocs
+            .iter()
+            .enumerate()
+            .map(|(b, bloc)| Bloc {
+                id: bloc.id.clone(),
+                name: bloc.name.clone(),
+                cohesion: bloc.cohesion,
+                leader: bloc.leader.as_ref().and_then(|l| self.states.iter().position(|s| &s.iso3 == l)),
+                members: (self.membership_at(b, date).into_iter().enumerate())
+                    .filter_map(|(i, member)| member.then_some(i))
+                    .collect(),
+            })
+            .collect();
+        let in_force = self.ties.iter().filter(|t| t.since <= date);
+        let ties = expand_ties(in_force.map(|t| (t.from, t.to, t.weight, t.symmetric)));
+        (states, blocs, ties)
+    }
+}
+
+/// Directed ties from `(from, to, weight, symmetric)` entries: a symmetric
+/// entry adds both directions; a later entry for the same pair replaces the earlier one.
+pub fn expand_ties(entries: impl IntoIterator<Item = (usize, usize, f64, bool)>) -> Vec<Tie> {
+    let mut ties: Vec<Tie> = Vec::new();
+    let mut put = |from: usize, to: usize, weight: f64| match ties.iter_mut().find(|t| t.from == from && t.to == to) {
+        Some(tie) => tie.weight = weight,
+        None => ties.push(Tie { from, to, weight }),
+    };
+    for (from, to, weight, symmetric) in entries {
+        put(from, to, weight);
+        if symmetric {
+            put(to, from, weight);
+        }
+    }
+    ties
+}
+
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn read_table(text: &str, file: &str) -> Result<Table, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("{file}: {e}"))?.iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.map(|r| r.iter().map(String::from).collect()).map_err(|e| format!("{file}: {e}")))
+        .collect::<Result<_, _>>()?;
+    Ok(Table { headers, rows })
+}
+
+fn read_rows<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<Vec<T>, String> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{file}: {e}"))
+}

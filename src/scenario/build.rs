@@ -1,0 +1,514 @@
+//! Raw scenario -> validated [`Scenario`]: every semantic check, in one place.
+//!
+//! The roster is resolved at the scenario date, then the file's tables are
+//! applied in a fixed order (`[model]`, `[states.*]`, `[blocs.*]`,
+//! `[[ties]]`, `[[proposals]]`, `[[uncertain]]`, `[[force]]`; within a
+//! table, in file order). Numeric values go through
+//! [`ParamPath::set`], so a range is checked by the same code whether it comes
+//! from the file, from `--set` or from `[[uncertain]]`.
+
+use super::overrides::{self, Override};
+use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProposal, RawState, RawTie, RawUncertain};
+use super::source::Source;
+use super::{ScenarioError, alternatives};
+use crate::date::Date;
+use crate::model::{
+    Bloc, Dist, Force, Majority, ModelField, ModelParams, Noise, ParamPath, ParamTarget, ParamValue, Proposal,
+    ProposalField, Scenario, StateField, Tie, Uncertain, Vote,
+};
+use crate::roster::{DIMENSIONS, Roster, expand_ties};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// `scenario.runs` when not given.
+pub const DEFAULT_RUNS: u64 = 10_000;
+/// Cohesion of a bloc defined by a scenario that does not give one.
+pub const NEW_BLOC_COHESION: f64 = 0.5;
+
+/// The names of `model.noise`.
+pub(super) const NOISES: [(&str, Noise); 2] = [("logistic", Noise::Logistic), ("normal", Noise::Normal)];
+const MAJORITIES: [(&str, Majority); 2] = [("simple", Majority::Simple), ("two_thirds", Majority::TwoThirds)];
+/// Each distribution with the keys it takes, in the order of its parameters.
+const DISTS: [(&str, &[&str]); 4] = [
+    ("beta", &["a", "b"]),
+    ("uniform", &["low", "high"]),
+    ("normal", &["mean", "sd"]),
+    ("triangular", &["low", "mode", "high"]),
+];
+
+const FINITE: ParamTarget = ParamTarget::Real { min: f64::NEG_INFINITY, max: f64::INFINITY, min_open: false };
+const POSITIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: true };
+const NON_NEGATIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: false };
+const AT_LEAST_ONE: ParamTarget = ParamTarget::Real { min: 1.0, max: f64::INFINITY, min_open: false };
+
+/// `[scenario]`, checked, before the roster is resolved.
+pub(super) struct Meta {
+    pub name: String,
+    pub description: String,
+    pub date: Date,
+    pub seed: u64,
+    pub runs: u64,
+}
+
+/// Builds the scenario from the raw file and the parsed `--set` overrides.
+pub(super) fn build(source: &Source<'_>, raw: RawFile, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let mut meta = meta(source, &raw.scenario)?;
+    overrides::apply_meta(&mut meta, overrides)?;
+    let (states, blocs, roster_ties) = Roster::embedded().resolve(meta.date);
+    let scenario = Scenario {
+        name: meta.name,
+        description: meta.description,
+        date: meta.date,
+        seed: meta.seed,
+        runs: meta.runs,
+        dimensions: DIMENSIONS.iter().map(|d| d.to_string()).collect(),
+        model: ModelParams::default(),
+        states,
+        blocs,
+        ties: Vec::new(),
+        proposals: Vec::new(),
+        uncertain: Vec::new(),
+        force: Vec::new(),
+    };
+    let mut builder = Builder { source, scenario };
+    if let Some(model) = &raw.model {
+        builder.model(model)?;
+    }
+    for (iso3, state) in in_file_order(&raw.states) {
+        builder.state(iso3, state)?;
+    }
+    for (id, bloc) in in_file_order(&raw.blocs) {
+        builder.bloc(id, bloc)?;
+    }
+    builder.ties(&roster_ties, &raw.ties)?;
+    builder.proposals(raw.proposals.as_ref())?;
+    for k in 0..raw.uncertain.len() {
+        builder.uncertain(&raw.uncertain, k)?;
+    }
+    for k in 0..raw.force.len() {
+        builder.force(&raw.force, k)?;
+    }
+    let mut scenario = builder.scenario;
+    overrides::apply_params(&mut scenario, overrides)?;
+    Ok(scenario)
+}
+
+/// Checks `[scenario]`, filling in the defaults.
+fn meta(source: &Source<'_>, raw: &RawMeta) -> Result<Meta, ScenarioError> {
+    let located = |span: Range<usize>| move |message: String| source.error(span, message);
+    let name = check_name(raw.name.get_ref()).map_err(located(raw.name.span()))?;
+    let date = match &raw.date {
+        Some(date) => date_of(date.get_ref()).map_err(located(date.span()))?,
+        None => Roster::embedded().latest_date(),
+    };
+    let runs = match &raw.runs {
+        Some(runs) => check_runs(*runs.get_ref()).map_err(located(runs.span()))?,
+        None => DEFAULT_RUNS,
+    };
+    Ok(Meta {
+        name,
+        description: raw.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default(),
+        date,
+        seed: raw.seed.as_ref().map_or(0, |s| *s.get_ref()),
+        runs,
+    })
+}
+
+/// A scenario name: not blank.
+pub(super) fn check_name(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() { Err("must not be empty".to_string()) } else { Ok(name.to_string()) }
+}
+
+/// A scenario date: a `"YYYY-MM-DD"` string or a TOML local date (no time, no offset).
+pub(super) fn date_of(value: &toml::Value) -> Result<Date, String> {
+    match value {
+        toml::Value::String(text) => text.parse(),
+        toml::Value::Datetime(datetime) => match (datetime.date, datetime.time, datetime.offset) {
+            (Some(date), None, None) => Date::new(i32::from(date.year), date.month, date.day),
+            _ => Err(format!("must be a date YYYY-MM-DD without a time, not {datetime}")),
+        },
+        other => Err(format!("must be a date YYYY-MM-DD, not {other}")),
+    }
+}
+
+/// A number of runs: at least 1.
+pub(super) fn check_runs(runs: u64) -> Result<u64, String> {
+    AT_LEAST_ONE.check(runs as f64).map(|()| runs)
+}
+
+/// The option named `word`, or an error naming the closest option.
+pub(super) fn choice<T: Copy>(what: &str, word: &str, options: &[(&str, T)]) -> Result<T, String> {
+    options
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|&(_, value)| value)
+        .ok_or_else(|| format!("unknown {what} `{word}`{}", alternatives(word, options.iter().map(|o| o.0))))
+}
+
+/// The entries of a `[states.*]` or `[blocs.*]` table in file order (TOML tables are sorted by key).
+fn in_file_order<V>(table: &BTreeMap<Spanned<String>, Spanned<V>>) -> Vec<(&Spanned<String>, &Spanned<V>)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+/// The scenario being built, with the source for locating errors.
+struct Builder<'s, 'a> {
+    source: &'s Source<'a>,
+    scenario: Scenario,
+}
+
+impl Builder<'_, '_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
+        self.source.error(span, message)
+    }
+
+    /// Sets `path` to `value` through [`ParamPath::set`], which checks the range.
+    fn put(&mut self, path: ParamPath, value: ParamValue, span: Range<usize>) -> Result<(), ScenarioError> {
+        path.set(&mut self.scenario, &value).map_err(|message| self.source.error(span, message))
+    }
+
+    fn put_real(&mut self, path: ParamPath, value: Option<&Spanned<f64>>) -> Result<(), ScenarioError> {
+        match value {
+            Some(value) => self.put(path, ParamValue::Real(*value.get_ref()), value.span()),
+            None => Ok(()),
+        }
+    }
+
+    fn put_vector(&mut self, path: ParamPath, value: Option<&Numbers>) -> Result<(), ScenarioError> {
+        let Some(value) = value else { return Ok(()) };
+        for x in value.get_ref() {
+            self.check(FINITE, x)?;
+        }
+        let coordinates = value.get_ref().iter().map(|x| *x.get_ref()).collect();
+        self.put(path, ParamValue::Vector(coordinates), value.span())
+    }
+
+    /// `value` checked against `target`, located at its span.
+    fn check(&self, target: ParamTarget, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
+        target.check(*value.get_ref()).map(|()| *value.get_ref()).map_err(|m| self.error(value.span(), m))
+    }
+
+    fn choose<T: Copy>(&self, what: &str, word: &Spanned<String>, options: &[(&str, T)]) -> Result<T, ScenarioError> {
+        choice(what, word.get_ref(), options).map_err(|m| self.error(word.span(), m))
+    }
+
+    /// The index of the state with ISO3 code `code`.
+    fn state_index(&self, code: &Spanned<String>) -> Result<usize, ScenarioError> {
+        let name = code.get_ref();
+        self.scenario.state_index(name).ok_or_else(|| {
+            let states = &self.scenario.states;
+            let tail = match states.iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
+                Some(state) => format!("; did you mean `{}` ({})?", state.iso3, state.name),
+                None => match crate::suggest::hint(name, states.iter().map(|s| s.iso3.as_str())) {
+                    hint if hint.is_empty() => "; states are ISO 3166-1 alpha-3 codes such as `DEU`".to_string(),
+                    hint => hint,
+                },
+            };
+            self.error(code.span(), format!("unknown state `{name}`{tail}"))
+        })
+    }
+
+    /// The indices of a list of ISO3 codes, each known and listed once.
+    fn state_list(&self, codes: &[Spanned<String>]) -> Result<Vec<usize>, ScenarioError> {
+        let mut indices = Vec::with_capacity(codes.len());
+        for code in codes {
+            let index = self.state_index(code)?;
+            if indices.contains(&index) {
+                return Err(self.error(code.span(), format!("`{}` is listed twice", code.get_ref())));
+            }
+            indices.push(index);
+        }
+        Ok(indices)
+    }
+
+    fn model(&mut self, model: &RawModel) -> Result<(), ScenarioError> {
+        use ModelField as M;
+        if let Some(noise) = &model.noise {
+            let value = self.choose("noise", noise, &NOISES)?;
+            self.put(ParamPath::Model(M::Noise), ParamValue::Noise(value), noise.span())?;
+        }
+        if let Some(rounds) = &model.rounds {
+            self.put(ParamPath::Model(M::Rounds), ParamValue::Real(f64::from(*rounds.get_ref())), rounds.span())?;
+        }
+        for (field, value) in [
+            (M::NoiseScale, &model.noise_scale),
+            (M::PositionJitter, &model.position_jitter),
+            (M::AbstainBand, &model.abstain_band),
+            (M::Conformity, &model.conformity),
+            (M::CapacityWeight, &model.capacity_weight),
+            (M::TieWeight, &model.tie_weight),
+        ] {
+            self.put_real(ParamPath::Model(field), value.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn state(&mut self, iso3: &Spanned<String>, state: &Spanned<RawState>) -> Result<(), ScenarioError> {
+        let i = self.state_index(iso3)?;
+        let state = state.get_ref();
+        self.put_vector(ParamPath::State(i, StateField::Position(None)), state.position.as_ref())?;
+        for (field, value) in [
+            (StateField::Capacity, &state.capacity),
+            (StateField::Attendance, &state.attendance),
+            (StateField::AbstainBand, &state.abstain_band),
+            (StateField::Conformity, &state.conformity),
+        ] {
+            self.put_real(ParamPath::State(i, field), value.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Changes a roster bloc, or defines a new one (which must list its members).
+    fn bloc(&mut self, id: &Spanned<String>, raw: &Spanned<RawBloc>) -> Result<(), ScenarioError> {
+        let bloc = raw.get_ref();
+        let name = id.get_ref();
+        let b = match self.scenario.bloc_index(name) {
+            Some(b) => b,
+            None => {
+                let ids = self.scenario.blocs.iter().map(|b| b.id.as_str());
+                let hint = crate::suggest::hint(name, ids);
+                let not_in_roster = |rule: &str| {
+                    self.error(id.span(), format!("`{name}` is not a bloc of the roster, and {rule}{hint}"))
+                };
+                let members =
+                    bloc.members.as_ref().ok_or_else(|| not_in_roster("a new bloc must list its `members`"))?;
+                if !name.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_') {
+                    return Err(not_in_roster("a new bloc id must be upper case (A-Z, 0-9, _)"));
+                }
+                if members.get_ref().is_empty() {
+                    return Err(self.error(members.span(), "a new bloc needs at least one member"));
+                }
+                self.scenario.blocs.push(Bloc {
+                    id: name.clone(),
+                    name: name.clone(),
+                    cohesion: NEW_BLOC_COHESION,
+                    leader: None,
+                    members: Vec::new(),
+                });
+                self.scenario.blocs.len() - 1
+            }
+        };
+        if let Some(full_name) = &bloc.name {
+            self.scenario.blocs[b].name = full_name.get_ref().clone();
+        }
+        self.put_real(ParamPath::BlocCohesion(b), bloc.cohesion.as_ref())?;
+
+        let date = self.scenario.date;
+        let mut members = match &bloc.members {
+            Some(list) => self.state_list(list.get_ref())?,
+            None => self.scenario.blocs[b].members.clone(),
+        };
+        if let Some(list) = &bloc.add {
+            for (code, i) in list.get_ref().iter().zip(self.state_list(list.get_ref())?) {
+                if members.contains(&i) {
+                    return Err(self
+                        .error(code.span(), format!("`{}` is already a member of {name} on {date}", code.get_ref())));
+                }
+                members.push(i);
+            }
+        }
+        if let Some(list) = &bloc.remove {
+            for (code, i) in list.get_ref().iter().zip(self.state_list(list.get_ref())?) {
+                if !members.contains(&i) {
+                    return Err(
+                        self.error(code.span(), format!("`{}` is not a member of {name} on {date}", code.get_ref()))
+                    );
+                }
+                members.retain(|&m| m != i);
+            }
+        }
+        members.sort_unstable();
+
+        if let Some(leader) = &bloc.leader {
+            self.scenario.blocs[b].leader =
+                if leader.get_ref().is_empty() { None } else { Some(self.state_index(leader)?) };
+        }
+        if let Some(leader) = self.scenario.blocs[b].leader.filter(|l| !members.contains(l)) {
+            let iso3 = &self.scenario.states[leader].iso3;
+            let message = format!("the leader `{iso3}` is not a member of {name} on {date}");
+            return Err(match &bloc.leader {
+                Some(given) => self.error(given.span(), message),
+                None => self.error(id.span(), format!("{message}; set `leader` (\"\" for none)")),
+            });
+        }
+        self.scenario.blocs[b].members = members;
+        Ok(())
+    }
+
+    /// The roster's ties, then the scenario's (a later tie between the same pair replaces an earlier one).
+    fn ties(&mut self, roster: &[Tie], raw: &[Spanned<RawTie>]) -> Result<(), ScenarioError> {
+        let mut entries: Vec<(usize, usize, f64, bool)> =
+            roster.iter().map(|t| (t.from, t.to, t.weight, false)).collect();
+        for tie in raw {
+            let tie = tie.get_ref();
+            let from = self.state_index(&tie.from)?;
+            let weight = self.check(NON_NEGATIVE, &tie.weight)?;
+            let targets = tie.to.get_ref().names(tie.to.span());
+            for (code, to) in targets.iter().zip(self.state_list(&targets)?) {
+                if to == from {
+                    return Err(self.error(code.span(), "a state cannot be tied to itself"));
+                }
+                entries.push((from, to, weight, tie.symmetric));
+            }
+        }
+        self.scenario.ties = expand_ties(entries);
+        Ok(())
+    }
+
+    fn proposals(&mut self, raw: Option<&Spanned<Vec<Spanned<RawProposal>>>>) -> Result<(), ScenarioError> {
+        let list = match raw {
+            Some(list) if list.get_ref().is_empty() => {
+                return Err(self.error(list.span(), "at least one proposal is required"));
+            }
+            Some(list) => list.get_ref(),
+            None => return Err(self.source.missing(0..0, "proposals", "at least one [[proposals]] table is required")),
+        };
+        for (j, entry) in list.iter().enumerate() {
+            let proposal = entry.get_ref();
+            if let Some(like) = &proposal.like {
+                return Err(
+                    self.error(like.span(), "`like` needs calibrated history, not available yet; give `position`")
+                );
+            }
+            let id = proposal.id.get_ref();
+            if id.trim().is_empty() {
+                return Err(self.error(proposal.id.span(), "must not be empty"));
+            }
+            if let Some(first) = list[..j].iter().find(|p| p.get_ref().id.get_ref() == id) {
+                let line = self.source.line(first.get_ref().id.span().start);
+                return Err(
+                    self.error(proposal.id.span(), format!("duplicate proposal id `{id}` (first at line {line})"))
+                );
+            }
+            let Some(position) = &proposal.position else {
+                return Err(self.source.missing(entry.span(), "position", "missing required key"));
+            };
+            let sponsors = match &proposal.sponsors {
+                Some(list) => self.state_list(list.get_ref())?,
+                None => Vec::new(),
+            };
+            let majority = match &proposal.majority {
+                Some(word) => self.choose("majority", word, &MAJORITIES)?,
+                None => Majority::Simple,
+            };
+            let origin = vec![0.0; self.scenario.dimensions.len()];
+            self.scenario.proposals.push(Proposal {
+                id: id.clone(),
+                title: proposal.title.as_ref().map_or_else(|| id.clone(), |t| t.get_ref().clone()),
+                sponsors,
+                position: origin.clone(),
+                status_quo: origin,
+                salience: 1.0,
+                capacity_building: 0.0,
+                majority,
+                consensus: proposal.consensus.as_ref().is_some_and(|c| *c.get_ref()),
+            });
+            use ProposalField as P;
+            self.put_vector(ParamPath::Proposal(j, P::Position(None)), Some(position))?;
+            self.put_vector(ParamPath::Proposal(j, P::StatusQuo(None)), proposal.status_quo.as_ref())?;
+            self.put_real(ParamPath::Proposal(j, P::Salience), proposal.salience.as_ref())?;
+            self.put_real(ParamPath::Proposal(j, P::CapacityBuilding), proposal.capacity_building.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// `all[k]`: a real-valued scalar parameter, not uncertain yet, with a
+    /// distribution whose support lies in the parameter's range.
+    fn uncertain(&mut self, all: &[Spanned<RawUncertain>], k: usize) -> Result<(), ScenarioError> {
+        let entry = &all[k];
+        let raw = entry.get_ref();
+        let (param, param_span) = (raw.param.get_ref(), raw.param.span());
+        let path = ParamPath::parse(&self.scenario, param).map_err(|m| self.error(param_span.clone(), m))?;
+        let target = path.target();
+        let ParamTarget::Real { min, max, min_open } = target else {
+            let why = match target {
+                ParamTarget::Vector => {
+                    let example = format!("{param}.{}", self.scenario.dimensions[0]);
+                    format!("`{param}` is a whole vector; make one coordinate uncertain, e.g. `{example}`")
+                }
+                ParamTarget::Count => format!("`{param}` is an integer; only real-valued parameters can be uncertain"),
+                _ => format!("`{param}` is a name, not a number; only real-valued parameters can be uncertain"),
+            };
+            return Err(self.error(param_span, why));
+        };
+        let dist = self.dist(entry)?;
+        let (low, high) = dist.support();
+        let below = if min_open { low <= min } else { low < min };
+        if below || high > max {
+            let bound = match dist {
+                Dist::Uniform { .. } | Dist::Triangular { .. } if below => raw.low.as_ref().map(Spanned::span),
+                Dist::Uniform { .. } | Dist::Triangular { .. } => raw.high.as_ref().map(Spanned::span),
+                _ => None,
+            };
+            let name = raw.dist.get_ref();
+            return Err(self.error(
+                bound.unwrap_or(raw.dist.span()),
+                format!("{name} can draw values outside the range of `{param}`, which must be {}", target.describe()),
+            ));
+        }
+        if let Some(first) = self.scenario.uncertain.iter().position(|u| u.target == path) {
+            let line = self.source.line(all[first].get_ref().param.span().start);
+            return Err(self.error(param_span, format!("`{param}` is already uncertain (line {line})")));
+        }
+        self.scenario.uncertain.push(Uncertain { param: param.clone(), target: path, dist });
+        Ok(())
+    }
+
+    /// The distribution of an `[[uncertain]]` entry: exactly its keys, a valid shape.
+    fn dist(&self, entry: &Spanned<RawUncertain>) -> Result<Dist, ScenarioError> {
+        let raw = entry.get_ref();
+        let name = raw.dist.get_ref().as_str();
+        let keys = self.choose("distribution", &raw.dist, &DISTS)?;
+        let numbers = raw.numbers();
+        for (key, value) in numbers {
+            if let Some(value) = value {
+                if !keys.contains(&key) {
+                    return Err(self.error(value.span(), format!("{name} takes {}, not `{key}`", keys.join(", "))));
+                }
+                self.check(FINITE, value)?;
+            }
+        }
+        let get = |key: &str| {
+            numbers.iter().find(|(k, _)| *k == key).and_then(|(_, v)| *v).ok_or_else(|| {
+                self.source.missing(entry.span(), key, format!("missing required key of {name}({})", keys.join(", ")))
+            })
+        };
+        let above = |bound: f64| ParamTarget::Real { min: bound, max: f64::INFINITY, min_open: true };
+        Ok(match name {
+            "beta" => Dist::Beta { a: self.check(POSITIVE, get("a")?)?, b: self.check(POSITIVE, get("b")?)? },
+            "uniform" => {
+                let low = *get("low")?.get_ref();
+                Dist::Uniform { low, high: self.check(above(low), get("high")?)? }
+            }
+            "normal" => Dist::Normal { mean: *get("mean")?.get_ref(), sd: self.check(POSITIVE, get("sd")?)? },
+            _ => {
+                let low = *get("low")?.get_ref();
+                let high = self.check(above(low), get("high")?)?;
+                let mode = self.check(ParamTarget::Real { min: low, max: high, min_open: false }, get("mode")?)?;
+                Dist::Triangular { low, mode, high }
+            }
+        })
+    }
+
+    /// `all[k]`: a known state and proposal, a vote word, not forced before.
+    fn force(&mut self, all: &[Spanned<RawForce>], k: usize) -> Result<(), ScenarioError> {
+        let raw = all[k].get_ref();
+        let state = self.state_index(&raw.state)?;
+        let id = raw.proposal.get_ref();
+        let proposal = self.scenario.proposal_index(id).ok_or_else(|| {
+            let ids = self.scenario.proposals.iter().map(|p| p.id.as_str());
+            self.error(raw.proposal.span(), format!("unknown proposal `{id}`{}", alternatives(id, ids)))
+        })?;
+        let votes = Vote::ALL.map(|v| (v.name(), v));
+        let vote = self.choose("vote", &raw.vote, &votes)?;
+        if let Some(first) = self.scenario.force.iter().position(|f| f.state == state && f.proposal == proposal) {
+            let line = self.source.line(all[first].get_ref().state.span().start);
+            let iso3 = raw.state.get_ref();
+            return Err(self.error(raw.state.span(), format!("`{iso3}` is already forced on `{id}` (line {line})")));
+        }
+        self.scenario.force.push(Force { state, proposal, vote });
+        Ok(())
+    }
+}

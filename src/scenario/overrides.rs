@@ -1,0 +1,116 @@
+//! `--set PATH=VALUE` overrides from the command line.
+//!
+//! VALUE is read as a TOML value (`0.9`, `"normal"`, `[0.1, 0.2]`,
+//! `2021-01-01`); a bare word such as `normal` is taken as a string, since
+//! shells eat the quotes. `scenario.*` paths change `[scenario]` before the
+//! roster is resolved (so `scenario.date` changes the membership in force);
+//! every other path is resolved with [`ParamPath::parse`] against the built
+//! scenario and set with [`ParamPath::set`], after the file is validated.
+
+use super::build::{Meta, NOISES, check_name, check_runs, choice, date_of};
+use super::{ScenarioError, alternatives};
+use crate::model::{ParamPath, ParamTarget, ParamValue, Scenario};
+
+/// Fields of `[scenario]` that `--set scenario.FIELD=...` may change.
+const META_FIELDS: [&str; 5] = ["name", "description", "date", "seed", "runs"];
+
+/// One parsed `--set PATH=VALUE`.
+pub(super) struct Override {
+    /// The argument as given, for error messages.
+    text: String,
+    path: String,
+    value: toml::Value,
+}
+
+impl Override {
+    fn error(&self, message: impl Into<String>) -> ScenarioError {
+        set_error(&self.text, message)
+    }
+
+    /// The field of `[scenario]` this override changes, if it is a `scenario.*` one.
+    fn meta_field(&self) -> Option<&str> {
+        if self.path == "scenario" { Some("") } else { self.path.strip_prefix("scenario.") }
+    }
+}
+
+fn set_error(text: &str, message: impl Into<String>) -> ScenarioError {
+    ScenarioError { file: format!("--set {text}"), line: 0, column: 0, field: String::new(), message: message.into() }
+}
+
+/// Splits every `PATH=VALUE` and reads its value.
+pub(super) fn parse_all(texts: &[String]) -> Result<Vec<Override>, ScenarioError> {
+    texts
+        .iter()
+        .map(|text| {
+            let (path, value) = text
+                .split_once('=')
+                .ok_or_else(|| set_error(text, "expected PATH=VALUE, e.g. model.noise_scale=0.8"))?;
+            let value = value.trim();
+            let value = match value.parse::<toml::Value>() {
+                Ok(value) => value,
+                Err(_) if is_bare_word(value) => toml::Value::String(value.to_string()),
+                Err(e) => return Err(set_error(text, format!("VALUE is not a TOML value: {}", e.message()))),
+            };
+            Ok(Override { text: text.clone(), path: path.trim().to_string(), value })
+        })
+        .collect()
+}
+
+fn is_bare_word(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+}
+
+/// Applies the `scenario.*` overrides, in order.
+pub(super) fn apply_meta(meta: &mut Meta, overrides: &[Override]) -> Result<(), ScenarioError> {
+    for o in overrides {
+        let Some(field) = o.meta_field() else { continue };
+        let text = |value: &toml::Value| match value {
+            toml::Value::String(s) => Ok(s.clone()),
+            other => Err(format!("must be a string, not {other}")),
+        };
+        let integer = |value: &toml::Value| match *value {
+            toml::Value::Integer(i) if i >= 0 => Ok(i as u64),
+            ref other => Err(format!("must be a non-negative integer, not {other}")),
+        };
+        let result = match field {
+            "name" => text(&o.value).and_then(|s| check_name(&s)).map(|s| meta.name = s),
+            "description" => text(&o.value).map(|s| meta.description = s),
+            "date" => date_of(&o.value).map(|d| meta.date = d),
+            "seed" => integer(&o.value).map(|s| meta.seed = s),
+            "runs" => integer(&o.value).and_then(check_runs).map(|r| meta.runs = r),
+            _ => Err(format!("unknown field of [scenario] `{field}`{}", alternatives(field, META_FIELDS))),
+        };
+        result.map_err(|m| o.error(m))?;
+    }
+    Ok(())
+}
+
+/// Applies every other override, in order, to the validated scenario.
+pub(super) fn apply_params(scenario: &mut Scenario, overrides: &[Override]) -> Result<(), ScenarioError> {
+    for o in overrides.iter().filter(|o| o.meta_field().is_none()) {
+        let path = ParamPath::parse(scenario, &o.path).map_err(|m| o.error(m))?;
+        let value = param_value(path.target(), &o.value).map_err(|m| o.error(m))?;
+        path.set(scenario, &value).map_err(|m| o.error(m))?;
+    }
+    Ok(())
+}
+
+/// The TOML `value` as a value of the kind `target` holds.
+fn param_value(target: ParamTarget, value: &toml::Value) -> Result<ParamValue, String> {
+    let number = |value: &toml::Value| match *value {
+        toml::Value::Integer(i) => Some(i as f64),
+        toml::Value::Float(x) => Some(x),
+        _ => None,
+    };
+    let converted = match (target, value) {
+        (ParamTarget::NoiseName, toml::Value::String(name)) => {
+            return choice("noise", name, &NOISES).map(ParamValue::Noise);
+        }
+        (ParamTarget::Vector, toml::Value::Array(items)) => {
+            items.iter().map(number).collect::<Option<Vec<f64>>>().map(ParamValue::Vector)
+        }
+        (ParamTarget::Real { .. } | ParamTarget::Count, value) => number(value).map(ParamValue::Real),
+        _ => None,
+    };
+    converted.ok_or_else(|| format!("must be {}, not {value}", target.describe()))
+}
