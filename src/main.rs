@@ -66,10 +66,14 @@ fn progress_target(quiet: bool) -> ProgressDrawTarget {
 
 /// A closed stdout (`ungasim states | head`) is a normal end, not an error.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     error.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            || cause.downcast_ref::<csv::Error>().is_some_and(
-                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
-            )
+        let io = cause.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        let csv = cause.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        });
+        let json = cause.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind);
+        [io, csv, json].contains(&Some(BrokenPipe))
     })
 }

@@ -52,9 +52,27 @@ pub struct ProposalTally {
 pub struct Tally {
     /// One per proposal, scenario order.
     pub proposals: Vec<ProposalTally>,
-    /// Bloc members (state indices), used to read bloc votes from a run.
+    /// Bloc members as bit sets over states (64 states a word), used to count
+    /// a bloc's votes with a few AND and population counts per bloc.
     #[serde(skip)]
-    bloc_members: Vec<Vec<usize>>,
+    bloc_masks: Vec<Vec<u64>>,
+    /// Scratch: the run's Yes, No and Abstain votes as bit sets.
+    #[serde(skip)]
+    vote_masks: [Vec<u64>; 3],
+}
+
+/// The bit set (64 states a word) of the states `members`, for `states` states.
+fn bit_set(members: impl IntoIterator<Item = usize>, states: usize) -> Vec<u64> {
+    let mut set = vec![0u64; states.div_ceil(64)];
+    for i in members {
+        set[i / 64] |= 1 << (i % 64);
+    }
+    set
+}
+
+/// Number of states in both bit sets.
+fn common(a: &[u64], b: &[u64]) -> usize {
+    a.iter().zip(b).map(|(x, y)| (x & y).count_ones() as usize).sum()
 }
 
 impl Tally {
@@ -82,7 +100,8 @@ impl Tally {
         };
         Tally {
             proposals: vec![proposal; scenario.proposals.len()],
-            bloc_members: scenario.blocs.iter().map(|b| b.members.clone()).collect(),
+            bloc_masks: scenario.blocs.iter().map(|b| bit_set(b.members.iter().copied(), n)).collect(),
+            vote_masks: std::array::from_fn(|_| bit_set([], n)),
         }
     }
 
@@ -109,14 +128,15 @@ impl Tally {
             state[vote as usize] += 1;
             *decisive += u64::from(votes.decisive[vote as usize]);
         }
-        for (bloc, members) in p.blocs.iter_mut().zip(&self.bloc_members) {
-            let (mut yes, mut no, mut abstain) = (0usize, 0usize, 0usize);
-            for &m in members {
-                let vote = votes.votes[m];
-                yes += usize::from(vote == Vote::Yes);
-                no += usize::from(vote == Vote::No);
-                abstain += usize::from(vote == Vote::Abstain);
+        for (kind, mask) in [Vote::Yes, Vote::No, Vote::Abstain].into_iter().zip(&mut self.vote_masks) {
+            for (w, word) in mask.iter_mut().enumerate() {
+                let states = &votes.votes[w * 64..((w + 1) * 64).min(n)];
+                *word = states.iter().enumerate().fold(0, |acc, (b, &v)| acc | (u64::from(v == kind) << b));
             }
+        }
+        let [yes_set, no_set, abstain_set] = &self.vote_masks;
+        for (bloc, members) in p.blocs.iter_mut().zip(&self.bloc_masks) {
+            let (yes, no, abstain) = (common(members, yes_set), common(members, no_set), common(members, abstain_set));
             let present = yes + no + abstain;
             let max = yes.max(no).max(abstain);
             bloc.present[present] += 1;

@@ -2,12 +2,23 @@
 //!
 //! y(t+1)_i = (1 - lambda_i) y0_i + lambda_i m_i(t), where m_i(t) averages
 //! the stances of i's blocs (the members' mean, or the leader's stance) with
-//! weights kappa_b and of i's tied states with weights T_ik. Each state's
-//! update reads a list of *sources* (its blocs and tied states) with
-//! precomputed weights lambda_i w / W_i, so one round costs
-//! O(memberships + ties). All proposals of a run go through the rounds
-//! together: stances are stored state-major, `[i * m + j]`, so each source
-//! read serves every proposal.
+//! weights kappa_b and of i's tied states with weights T_ik; a state with
+//! neither keeps y0. Each state reads a list of *sources* (its blocs and
+//! tied states) with weights lambda_i w / W_i.
+//!
+//! The rounds are computed in bloc space. Every state's update reads only
+//! bloc stances and the stances of *tracked* states (bloc leaders and tie
+//! targets), and a bloc's next stance is the mean of its members' updates:
+//!
+//!   S_b(t+1) = mean_{i in b} (1 - lambda_i) y0_i + sum_b' G[b][b'] S_b'(t) + sum_u H[b][u] y_u(t)
+//!
+//! with G and H the members' mean source weights. So one pass over the
+//! memberships gives S(0) and the first term, R - 1 small dense steps give
+//! S(R-1) and the tracked stances, and one pass over the sources gives every
+//! y(R): O(memberships + ties) per run whatever R, instead of per round.
+//! All proposals of a run go through together (stances are state-major,
+//! `[i * m + j]`), so each source read serves every proposal. The direct
+//! round-by-round computation is kept in the tests as the reference.
 
 use super::Inputs;
 use crate::model::Scenario;
@@ -17,13 +28,13 @@ const LANES: usize = 4;
 
 /// Compressed rows: `items[start[r]..start[r + 1]]` belong to row `r`.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Rows<T> {
+struct Rows<T> {
     start: Vec<usize>,
     items: Vec<T>,
 }
 
 impl<T> Rows<T> {
-    pub(super) fn from_rows(rows: impl IntoIterator<Item = Vec<T>>) -> Rows<T> {
+    fn from_rows(rows: impl IntoIterator<Item = Vec<T>>) -> Rows<T> {
         let mut out = Rows { start: vec![0], items: Vec::new() };
         for row in rows {
             out.items.extend(row);
@@ -32,8 +43,8 @@ impl<T> Rows<T> {
         out
     }
 
-    pub(super) fn row(&self, r: usize) -> &[T] {
-        &self.items[self.start[r]..self.start[r + 1]]
+    fn row(&self, r: usize) -> &[T] {
+        &self.items[self.range(r)]
     }
 
     fn range(&self, r: usize) -> std::ops::Range<usize> {
@@ -46,7 +57,7 @@ impl<T> Rows<T> {
 enum Source {
     /// A bloc (index) the state belongs to.
     Bloc(u32),
-    /// A state (index) it is tied to, with tie index into the scenario's ties.
+    /// A state it is tied to, and the tie's index in the scenario's ties.
     Tie(u32, u32),
 }
 
@@ -54,22 +65,39 @@ enum Source {
 #[derive(Debug, Clone)]
 pub(super) struct Network {
     states: usize,
-    /// Bloc -> members (only blocs that are someone's source).
     bloc_members: Rows<u32>,
     bloc_leader: Vec<Option<u32>>,
     /// State -> its sources.
     sources: Rows<Source>,
-    /// Source -> index into the stance buffer (states first, then blocs), in `sources` order.
+    /// Per source, its index in the stance buffer (states first, then blocs).
     source_index: Vec<u32>,
     tie_weight: Vec<f64>,
+    /// Bloc leaders and tie targets, ascending: the only states whose
+    /// stances other states read.
+    tracked: Vec<u32>,
+    /// Position of a tracked state in `tracked`, by state.
+    tracked_position: Vec<Option<u32>>,
 }
 
-/// Per-run weights of the network: `keep[i] = 1 - lambda_i` (or 1 for a
-/// state without pull) and `weight[s]` = lambda_i w_s / W_i for each source.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Per-run weights of the network: `keep[i] = 1 - lambda_i` (1 for a state
+/// without pull), `weight[s]` = lambda_i w_s / W_i per source, and per bloc
+/// without a leader the non-zero entries of its rows of G and H, as
+/// (index in the stance buffer, weight).
+#[derive(Debug, Clone, Default)]
 pub(super) struct Weights {
     keep: Vec<f64>,
     weight: Vec<f64>,
+    bloc_rows: Rows<(u32, f64)>,
+}
+
+/// Buffers of [`Network::run`]: stances of states then blocs, `(n + blocs) * m`
+/// each, and the blocs' kept term.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Buffers {
+    /// After [`Network::run`], y(R) in the first `n * m` values.
+    pub(super) current: Vec<f64>,
+    next: Vec<f64>,
+    kept: Vec<f64>,
 }
 
 impl Network {
@@ -84,14 +112,21 @@ impl Network {
                 .map(|(t, tie)| Source::Tie(tie.to as u32, t as u32));
             blocs.chain(ties).collect::<Vec<_>>()
         }));
-        let source_index = sources
-            .items
-            .iter()
+        let source_index = (sources.items.iter())
             .map(|s| match *s {
                 Source::Bloc(b) => n as u32 + b,
                 Source::Tie(k, _) => k,
             })
             .collect();
+        let mut tracked: Vec<u32> = (scenario.blocs.iter().filter_map(|b| b.leader.map(|l| l as u32)))
+            .chain(scenario.ties.iter().map(|t| t.to as u32))
+            .collect();
+        tracked.sort_unstable();
+        tracked.dedup();
+        let mut tracked_position = vec![None; n];
+        for (u, &k) in tracked.iter().enumerate() {
+            tracked_position[k as usize] = Some(u as u32);
+        }
         Network {
             states: n,
             bloc_members: Rows::from_rows(
@@ -101,12 +136,15 @@ impl Network {
             sources,
             source_index,
             tie_weight: scenario.ties.iter().map(|t| t.weight).collect(),
+            tracked,
+            tracked_position,
         }
     }
 
-    /// Number of blocs (the stance buffer holds `(states + blocs) * m` values).
-    pub(super) fn blocs(&self) -> usize {
-        self.bloc_leader.len()
+    /// Empty buffers sized for `m` proposals.
+    pub(super) fn buffers(&self, m: usize) -> Buffers {
+        let size = (self.states + self.bloc_leader.len()) * m;
+        Buffers { current: vec![0.0; size], next: vec![0.0; size], kept: vec![0.0; self.bloc_leader.len() * m] }
     }
 
     /// The weights under `inputs` (cohesion and conformity may vary by run).
@@ -132,28 +170,48 @@ impl Network {
                 out.weight[range].fill(0.0);
             }
         }
+        // Bloc-space rows: a dense row of G (blocs) then H (tracked states) per
+        // bloc, kept sparse.
+        let (n, blocs) = (self.states, self.bloc_leader.len());
+        let mut dense = vec![0.0; blocs + self.tracked.len()];
+        out.bloc_rows = Rows::from_rows((0..blocs).map(|b| {
+            if self.bloc_leader[b].is_some() {
+                return Vec::new();
+            }
+            dense.fill(0.0);
+            let members = self.bloc_members.row(b);
+            let share = 1.0 / members.len().max(1) as f64;
+            for &i in members {
+                let range = self.sources.range(i as usize);
+                for (source, w) in self.sources.items[range.clone()].iter().zip(&out.weight[range]) {
+                    let column = match *source {
+                        Source::Bloc(c) => c as usize,
+                        Source::Tie(k, _) => {
+                            blocs + self.tracked_position[k as usize].expect("tie targets are tracked") as usize
+                        }
+                    };
+                    dense[column] += share * w;
+                }
+            }
+            let index = |column: usize| match column.checked_sub(blocs) {
+                None => (n + column) as u32,
+                Some(u) => self.tracked[u],
+            };
+            (dense.iter().enumerate()).filter(|(_, w)| **w != 0.0).map(|(column, &w)| (index(column), w)).collect()
+        }));
     }
 
-    /// Runs `rounds` rounds for `m` proposals at once. `initial` holds y0
-    /// (`n * m`); `current` and `next` are buffers of `(n + blocs) * m`;
-    /// the result is in `current[..n * m]`.
-    pub(super) fn run(
-        &self,
-        rounds: u32,
-        m: usize,
-        weights: &Weights,
-        initial: &[f64],
-        current: &mut Vec<f64>,
-        next: &mut Vec<f64>,
-    ) {
-        // Compile the loops for the common numbers of proposals, so the inner
-        // per-proposal loops have constant trip counts.
+    /// Runs `rounds` rounds for `m` proposals at once from `initial` (y0,
+    /// `n * m`); the result is in `buffers.current[..n * m]`.
+    pub(super) fn run(&self, rounds: u32, m: usize, weights: &Weights, initial: &[f64], buffers: &mut Buffers) {
+        // Compile the loops for the common numbers of proposals, so the
+        // per-proposal inner loops have constant trip counts.
         match m {
-            1 => self.run_width::<1>(rounds, m, weights, initial, current, next),
-            2 => self.run_width::<2>(rounds, m, weights, initial, current, next),
-            3 => self.run_width::<3>(rounds, m, weights, initial, current, next),
-            4 => self.run_width::<4>(rounds, m, weights, initial, current, next),
-            _ => self.run_width::<0>(rounds, m, weights, initial, current, next),
+            1 => self.run_width::<1>(rounds, m, weights, initial, buffers),
+            2 => self.run_width::<2>(rounds, m, weights, initial, buffers),
+            3 => self.run_width::<3>(rounds, m, weights, initial, buffers),
+            4 => self.run_width::<4>(rounds, m, weights, initial, buffers),
+            _ => self.run_width::<0>(rounds, m, weights, initial, buffers),
         }
     }
 
@@ -164,61 +222,223 @@ impl Network {
         m: usize,
         weights: &Weights,
         initial: &[f64],
-        current: &mut Vec<f64>,
-        next: &mut Vec<f64>,
+        buffers: &mut Buffers,
     ) {
         let m = if M > 0 { M } else { m };
-        let n = self.states;
+        let (n, blocs) = (self.states, self.bloc_leader.len());
+        let Buffers { current, next, kept } = buffers;
         current[..n * m].copy_from_slice(initial);
-        for _ in 0..rounds {
-            self.bloc_stances::<M>(m, current);
-            for i in 0..n {
-                let range = self.sources.range(i);
-                let sources = self.source_index[range.clone()].iter().zip(&weights.weight[range]);
-                let keep = weights.keep[i];
-                for j0 in (0..m).step_by(LANES) {
-                    let width = (m - j0).min(LANES);
-                    let mut acc = [0.0; LANES];
-                    for (a, y0) in acc.iter_mut().zip(&initial[i * m + j0..][..width]) {
-                        *a = keep * y0;
-                    }
-                    for (&index, &w) in sources.clone() {
-                        for (a, y) in acc.iter_mut().zip(&current[index as usize * m + j0..][..width]) {
-                            *a += w * y;
-                        }
-                    }
-                    next[i * m + j0..][..width].copy_from_slice(&acc[..width]);
-                }
+        if rounds == 0 {
+            return;
+        }
+        self.initial_bloc_stances::<M>(m, weights, initial, current, kept);
+        for _ in 1..rounds {
+            for &k in &self.tracked {
+                self.update_state::<M>(k as usize, m, weights, initial, current, next);
             }
+            self.update_blocs::<M>(m, weights, kept, current, next);
             std::mem::swap(current, next);
         }
+        for i in 0..n {
+            self.update_state::<M>(i, m, weights, initial, current, next);
+        }
+        current[..n * m].copy_from_slice(&next[..n * m]);
+        debug_assert_eq!(current.len(), (n + blocs) * m);
     }
 
-    /// Writes each bloc's stance (leader's, or members' mean) after the state stances.
-    fn bloc_stances<const M: usize>(&self, m: usize, current: &mut [f64]) {
+    /// One pass over the memberships: S(0) (members' mean of y0, or the
+    /// leader's y0) after the state stances, and the blocs' kept term
+    /// mean (1 - lambda_i) y0_i.
+    fn initial_bloc_stances<const M: usize>(
+        &self,
+        m: usize,
+        weights: &Weights,
+        initial: &[f64],
+        current: &mut [f64],
+        kept: &mut [f64],
+    ) {
         let m = if M > 0 { M } else { m };
-        let (states, blocs) = current.split_at_mut(self.states * m);
-        for (b, out) in blocs.chunks_exact_mut(m).enumerate() {
+        let stances = &mut current[self.states * m..];
+        for (b, (out, kept)) in stances.chunks_exact_mut(m).zip(kept.chunks_exact_mut(m)).enumerate() {
             if let Some(leader) = self.bloc_leader[b] {
-                out.copy_from_slice(&states[leader as usize * m..][..m]);
+                out.copy_from_slice(&initial[leader as usize * m..][..m]);
                 continue;
             }
             let members = self.bloc_members.row(b);
-            let scale = 1.0 / members.len().max(1) as f64;
+            let share = 1.0 / members.len().max(1) as f64;
             for j0 in (0..m).step_by(LANES) {
                 let width = (m - j0).min(LANES);
-                // Two accumulators (even and odd members) halve the dependency chain.
-                let (mut even, mut odd) = ([0.0; LANES], [0.0; LANES]);
-                for pair in members.chunks(2) {
-                    for (acc, &i) in [&mut even, &mut odd].into_iter().zip(pair) {
-                        for (a, y) in acc.iter_mut().zip(&states[i as usize * m + j0..][..width]) {
-                            *a += y;
-                        }
+                let (mut sum, mut kept_sum) = ([0.0; LANES], [0.0; LANES]);
+                for &i in members {
+                    let keep = weights.keep[i as usize];
+                    for ((s, k), y) in sum.iter_mut().zip(&mut kept_sum).zip(&initial[i as usize * m + j0..][..width]) {
+                        *s += y;
+                        *k += keep * y;
                     }
                 }
-                for (o, (e, d)) in out[j0..j0 + width].iter_mut().zip(even.iter().zip(&odd)) {
-                    *o = (e + d) * scale;
+                for (o, s) in out[j0..j0 + width].iter_mut().zip(sum) {
+                    *o = s * share;
                 }
+                for (o, s) in kept[j0..j0 + width].iter_mut().zip(kept_sum) {
+                    *o = s * share;
+                }
+            }
+        }
+    }
+
+    /// y_i(t+1) = (1 - lambda_i) y0_i + sum over sources of weight x stance(t), into `next`.
+    fn update_state<const M: usize>(
+        &self,
+        i: usize,
+        m: usize,
+        weights: &Weights,
+        initial: &[f64],
+        current: &[f64],
+        next: &mut [f64],
+    ) {
+        let m = if M > 0 { M } else { m };
+        let range = self.sources.range(i);
+        let sources = self.source_index[range.clone()].iter().copied().zip(weights.weight[range].iter().copied());
+        let keep = weights.keep[i];
+        let base = initial[i * m..][..m].iter().map(|y0| keep * y0);
+        mix::<M>(m, base, sources, current, &mut next[i * m..][..m]);
+    }
+
+    /// S(t+1) in bloc space: kept + G S(t) + H y_tracked(t) for blocs without
+    /// a leader; the leader's (already updated) stance for the others.
+    fn update_blocs<const M: usize>(
+        &self,
+        m: usize,
+        weights: &Weights,
+        kept: &[f64],
+        current: &[f64],
+        next: &mut [f64],
+    ) {
+        let m = if M > 0 { M } else { m };
+        let n = self.states;
+        for b in 0..self.bloc_leader.len() {
+            let out = n * m + b * m;
+            if let Some(leader) = self.bloc_leader[b] {
+                next.copy_within(leader as usize * m..(leader as usize + 1) * m, out);
+            } else {
+                let row = weights.bloc_rows.row(b).iter().copied();
+                mix::<M>(m, kept[b * m..][..m].iter().copied(), row, current, &mut next[out..][..m]);
+            }
+        }
+    }
+}
+
+/// `out[j] = base[j] + sum over (index, w) of w * stances[index * m + j]`,
+/// for `m` proposals (`M` when known at compile time), with local accumulators.
+fn mix<const M: usize>(
+    m: usize,
+    base: impl Iterator<Item = f64> + Clone,
+    sources: impl Iterator<Item = (u32, f64)> + Clone,
+    stances: &[f64],
+    out: &mut [f64],
+) {
+    let m = if M > 0 { M } else { m };
+    for j0 in (0..m).step_by(LANES) {
+        let width = (m - j0).min(LANES);
+        let mut acc = [0.0; LANES];
+        for (a, b) in acc.iter_mut().zip(base.clone().skip(j0).take(width)) {
+            *a = b;
+        }
+        for (index, w) in sources.clone() {
+            for (a, y) in acc.iter_mut().zip(&stances[index as usize * m + j0..][..width]) {
+                *a += w * y;
+            }
+        }
+        out[j0..j0 + width].copy_from_slice(&acc[..width]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::scenario;
+
+    /// The direct computation, round by round, as MODEL.md states it.
+    fn direct(scenario: &crate::model::Scenario, initial: &[f64], rounds: u32) -> Vec<f64> {
+        let n = scenario.states.len();
+        let model = &scenario.model;
+        let mut y = initial.to_vec();
+        for _ in 0..rounds {
+            let bloc_stance: Vec<f64> = (scenario.blocs.iter())
+                .map(|b| match b.leader {
+                    Some(l) => y[l],
+                    None => b.members.iter().map(|&i| y[i]).sum::<f64>() / b.members.len().max(1) as f64,
+                })
+                .collect();
+            y = (0..n)
+                .map(|i| {
+                    let (mut pull, mut total) = (0.0, 0.0);
+                    for (b, bloc) in scenario.blocs.iter().enumerate().filter(|(_, b)| b.members.contains(&i)) {
+                        pull += bloc.cohesion * bloc_stance[b];
+                        total += bloc.cohesion;
+                    }
+                    for tie in scenario.ties.iter().filter(|t| t.from == i) {
+                        pull += tie.weight * y[tie.to];
+                        total += tie.weight;
+                    }
+                    let lambda = scenario.states[i].conformity(model);
+                    if total > 0.0 { (1.0 - lambda) * initial[i] + lambda * pull / total } else { initial[i] }
+                })
+                .collect();
+        }
+        y
+    }
+
+    #[test]
+    fn bloc_space_rounds_equal_direct_rounds() {
+        let text = r#"
+            [scenario]
+            name = "influence"
+            date = "2019-06-01"
+            [model]
+            conformity = 0.7
+            [[proposals]]
+            id = "P"
+            position = [0.5, 0.2]
+            [states.FRA]
+            conformity = 0.2
+            [states.BRA]
+            conformity = 0.0
+            [blocs.NEW]
+            members = ["FRA", "BRA", "IND"]
+            leader = "BRA"
+            cohesion = 0.9
+            [[ties]]
+            from = "IND"
+            to = ["RUS", "USA"]
+            weight = 0.8
+        "#;
+        let scenario = scenario::parse(text, "influence.toml", &[]).unwrap();
+        let engine = Engine::new(&scenario);
+        let network = Network::new(&scenario);
+        let mut weights = Weights::default();
+        network.weights(engine.base_inputs(), &mut weights);
+        // Distinct initial stances, so every mixing weight matters.
+        let initial: Vec<f64> = (0..scenario.states.len()).map(|i| ((i * 37 % 101) as f64 - 50.0) / 25.0).collect();
+        for rounds in [0, 1, 2, 3, 7] {
+            let mut buffers = network.buffers(1);
+            network.run(rounds, 1, &weights, &initial, &mut buffers);
+            let expected = direct(&scenario, &initial, rounds);
+            for (i, (got, want)) in buffers.current.iter().zip(&expected).enumerate() {
+                assert!((got - want).abs() < 1e-12, "rounds {rounds}, state {i}: {got} vs {want}");
+            }
+        }
+        // Several proposals at once give each proposal's own result.
+        let m = 3;
+        let stacked: Vec<f64> = initial.iter().flat_map(|&y| [y, -2.0 * y, y * y]).collect();
+        let mut buffers = network.buffers(m);
+        network.run(4, m, &weights, &stacked, &mut buffers);
+        for (j, transform) in [(0, 1.0), (1, -2.0)] {
+            let column: Vec<f64> = initial.iter().map(|y| transform * y).collect();
+            let expected = direct(&scenario, &column, 4);
+            for (i, want) in expected.iter().enumerate() {
+                assert!((buffers.current[i * m + j] - want).abs() < 1e-12);
             }
         }
     }

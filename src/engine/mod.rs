@@ -11,7 +11,7 @@ pub mod rng;
 pub mod rule;
 
 use crate::model::{ModelField, Noise, ParamPath, ProposalField, Scenario, StateField, Vote};
-use influence::{Network, Weights};
+use influence::{Buffers, Network, Weights};
 use rand::Rng;
 use rand::distr::Distribution;
 use rand_distr::StandardNormal;
@@ -23,6 +23,12 @@ const U32_RANGE: f64 = 4_294_967_296.0;
 
 /// The vote of a uniform below 0, 1, 2 or 3 of a state's thresholds.
 const BY_RANK: [Vote; 4] = [Vote::No, Vote::Abstain, Vote::Yes, Vote::Absent];
+
+/// A state's thresholds from `[P(No), P(No or Abstain)]` of a present state and its attendance.
+#[inline]
+fn threshold([no, not_yes]: [f64; 2], attendance: f64) -> [f64; 3] {
+    [attendance * no, attendance * not_yes, attendance].map(|t| t * U32_RANGE)
+}
 
 /// `[yes, no, abstain, absent]` counts, with register counters rather than
 /// an indexed array (whose increments would wait on each other).
@@ -164,9 +170,8 @@ pub struct Workspace {
 struct Scratch {
     /// y0, state-major `[i * m + j]`.
     initial: Vec<f64>,
-    /// Stances of states then blocs, state-major; y(R) in the first `n * m`.
-    current: Vec<f64>,
-    next: Vec<f64>,
+    /// The influence rounds' buffers; y(R) in `network.current[..n * m]`.
+    network: Buffers,
     /// exp((tau_i + y_i) / sigma) of the proposal at hand (logistic noise).
     exp: Vec<f64>,
     /// Per state, 2^32 times P(No), P(No or Abstain), P(present): a uniform
@@ -286,7 +291,6 @@ impl Engine {
     /// Fresh scratch buffers for [`Engine::run`].
     pub fn workspace(&self) -> Workspace {
         let (n, m) = (self.states, self.proposals());
-        let stance_buffer = (n + self.network.blocs()) * m;
         Workspace {
             inputs: self.base.clone(),
             weights: self.base_weights.clone(),
@@ -294,8 +298,7 @@ impl Engine {
             position: self.base.position.clone(),
             scratch: Scratch {
                 initial: vec![0.0; n * m],
-                current: vec![0.0; stance_buffer],
-                next: vec![0.0; stance_buffer],
+                network: self.network.buffers(m),
                 exp: vec![0.0; n],
                 thresholds: vec![[0.0; 3]; n],
                 votes: vec![Vote::Absent; n],
@@ -370,55 +373,62 @@ impl Engine {
         let mut scratch = self.workspace().scratch;
         self.stances_into(&self.base_run_inputs(), &self.base.position, &mut scratch);
         let m = self.proposals();
-        (0..self.states).map(|i| scratch.current[i * m + j]).collect()
+        (0..self.states).map(|i| scratch.network.current[i * m + j]).collect()
     }
 
-    /// Initial stances of every proposal, then the influence rounds; y(R) in `scratch.current`.
+    /// Initial stances of every proposal, then the influence rounds; y(R) in `scratch.network.current`.
     fn stances_into(&self, run: &RunInputs<'_>, position: &[f64], scratch: &mut Scratch) {
         let (k, m) = (self.dims, self.proposals());
         let inputs = run.inputs;
         for j in 0..m {
             let p = &inputs.proposal_position[j * k..(j + 1) * k];
             let q = &inputs.status_quo[j * k..(j + 1) * k];
-            let (salience, cb) = (inputs.salience[j], inputs.capacity_building[j]);
-            let pull = &self.sponsor_pull[j];
-            for i in 0..self.states {
-                let x = &position[i * k..(i + 1) * k];
-                // |x - q|^2 - |x - p|^2 = sum_d (p_d - q_d)(2 x_d - p_d - q_d)
-                let spatial: f64 = (0..k).map(|d| (p[d] - q[d]) * (2.0 * x[d] - p[d] - q[d])).sum();
-                scratch.initial[i * m + j] = salience * spatial
-                    + inputs.capacity_weight * (1.0 - inputs.capacity[i]) * cb
-                    + inputs.tie_weight * pull[i];
+            let s = inputs.salience[j];
+            // s (|x - q|^2 - |x - p|^2) = sum_d 2 s (p_d - q_d) x_d + s (|q|^2 - |p|^2)
+            let slope: Vec<f64> = p.iter().zip(q).map(|(p, q)| 2.0 * s * (p - q)).collect();
+            let intercept = s * (q.iter().map(|q| q * q).sum::<f64>() - p.iter().map(|p| p * p).sum::<f64>());
+            let capacity_pull = inputs.capacity_weight * inputs.capacity_building[j];
+            let states = position.chunks_exact(k).zip(&inputs.capacity).zip(&self.sponsor_pull[j]);
+            for (y0, ((x, capacity), pull)) in scratch.initial[j..].iter_mut().step_by(m).zip(states) {
+                let spatial: f64 = x.iter().zip(&slope).map(|(x, a)| x * a).sum();
+                *y0 = spatial + intercept + capacity_pull * (1.0 - capacity) + inputs.tie_weight * pull;
             }
         }
-        self.network.run(self.rounds, m, run.weights, &scratch.initial, &mut scratch.current, &mut scratch.next);
+        self.network.run(self.rounds, m, run.weights, &scratch.initial, &mut scratch.network);
     }
 
-    /// Vote thresholds of proposal `j` from the stances in `scratch.current`.
+    /// Vote thresholds of proposal `j` from the stances in `scratch.network.current`.
     fn thresholds(&self, run: &RunInputs<'_>, j: usize, scratch: &mut Scratch) {
         let m = self.proposals();
         let inputs = run.inputs;
         let sigma = inputs.noise_scale;
-        let stance = |i: usize| scratch.current[i * m + j];
-        if self.noise == Noise::Logistic {
-            // A separate loop of independent exponentials runs at throughput, not latency.
-            for (i, e) in scratch.exp.iter_mut().enumerate() {
-                *e = noise::exp((inputs.abstain_band[i] + stance(i)) / sigma);
+        let stances = scratch.network.current[j..self.states * m].iter().step_by(m);
+        match self.noise {
+            Noise::Logistic => {
+                // Separate branch-free passes over contiguous buffers, so that the
+                // compiler vectorises them; saturated exponentials are redone apart.
+                let inverse_sigma = 1.0 / sigma;
+                for ((e, stance), tau) in scratch.exp.iter_mut().zip(stances.clone()).zip(&inputs.abstain_band) {
+                    *e = noise::exp((tau + stance) * inverse_sigma);
+                }
+                for (((t, &e), &factor), &a) in
+                    scratch.thresholds.iter_mut().zip(&scratch.exp).zip(run.band_factor).zip(&inputs.attendance)
+                {
+                    *t = threshold(noise::logistic_from_exp(e, factor), a);
+                }
+                for (i, &stance) in stances.enumerate() {
+                    if !noise::unsaturated(scratch.exp[i], run.band_factor[i]) {
+                        let cumulative = noise::cumulative(Noise::Logistic, stance, inputs.abstain_band[i], sigma);
+                        scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                    }
+                }
             }
-        }
-        for i in 0..self.states {
-            let [no, not_yes] = match self.noise {
-                Noise::Logistic => noise::logistic_from_exp(
-                    scratch.exp[i],
-                    run.band_factor[i],
-                    stance(i),
-                    inputs.abstain_band[i],
-                    sigma,
-                ),
-                Noise::Normal => noise::cumulative(Noise::Normal, stance(i), inputs.abstain_band[i], sigma),
-            };
-            let a = inputs.attendance[i];
-            scratch.thresholds[i] = [a * no, a * not_yes, a].map(|t| t * U32_RANGE);
+            Noise::Normal => {
+                for (i, stance) in stances.enumerate() {
+                    let cumulative = noise::cumulative(Noise::Normal, *stance, inputs.abstain_band[i], sigma);
+                    scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                }
+            }
         }
     }
 

@@ -9,6 +9,10 @@
 use super::{Noise, Scenario};
 use crate::suggest::hint;
 
+/// The largest number of influence rounds accepted (the stances have long
+/// converged by then; a typo like `1e9` should be an error, not a hang).
+pub const MAX_ROUNDS: u32 = 10_000;
+
 /// A resolved address of one scenario value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamPath {
@@ -83,7 +87,7 @@ pub enum ParamTarget {
         /// Whether the lower bound itself is excluded.
         min_open: bool,
     },
-    /// A non-negative integer.
+    /// An integer in 0..=[`MAX_ROUNDS`].
     Count,
     /// A vector with one real per dimension.
     Vector,
@@ -277,7 +281,7 @@ impl ParamTarget {
                 let below = if min_open { value <= min } else { value < min };
                 if below || value > max { Err(format!("must be {}, not {value}", self.describe())) } else { Ok(()) }
             }
-            ParamTarget::Count if value >= 0.0 && value.fract() == 0.0 => Ok(()),
+            ParamTarget::Count if (0.0..=MAX_ROUNDS as f64).contains(&value) && value.fract() == 0.0 => Ok(()),
             ParamTarget::Vector | ParamTarget::NoiseName => Ok(()),
             _ => Err(format!("must be {}, not {value}", self.describe())),
         }
@@ -292,7 +296,7 @@ impl ParamTarget {
                 (true, false) => format!(">= {min}"),
                 _ => "a finite number".to_string(),
             },
-            ParamTarget::Count => "a non-negative integer".to_string(),
+            ParamTarget::Count => format!("an integer in 0..={MAX_ROUNDS}"),
             ParamTarget::Vector => "a list with one number per dimension".to_string(),
             ParamTarget::NoiseName => "`logistic` or `normal`".to_string(),
         }
