@@ -47,19 +47,27 @@ pub struct ProposalTally {
     pub blocs: Vec<BlocTally>,
 }
 
-/// Aggregates of a whole batch (or of a range of its runs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Aggregates of a whole batch (or of a range of its runs). Two tallies are
+/// equal when their counts are (the bit sets are derived or scratch). Only
+/// [`Tally::new`] makes one, so the bit sets always match the scenario.
+#[derive(Debug, Clone)]
 pub struct Tally {
     /// One per proposal, scenario order.
     pub proposals: Vec<ProposalTally>,
     /// Bloc members as bit sets over states (64 states a word), used to count
     /// a bloc's votes with a few AND and population counts per bloc.
-    #[serde(skip)]
     bloc_masks: Vec<Vec<u64>>,
     /// Scratch: the run's Yes, No and Abstain votes as bit sets.
-    #[serde(skip)]
     vote_masks: [Vec<u64>; 3],
 }
+
+impl PartialEq for Tally {
+    fn eq(&self, other: &Tally) -> bool {
+        self.proposals == other.proposals
+    }
+}
+
+impl Eq for Tally {}
 
 /// The bit set (64 states a word) of the states `members`, for `states` states.
 fn bit_set(members: impl IntoIterator<Item = usize>, states: usize) -> Vec<u64> {

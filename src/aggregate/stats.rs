@@ -14,15 +14,15 @@ pub struct Moments {
     pub mean: f64,
     /// Standard deviation (population form: the histogram is the whole batch).
     pub sd: f64,
-    /// Values at the levels of [`QUANTILES`].
-    pub quantiles: [i64; 5],
+    /// Values at the levels of [`QUANTILES`] (`None` for an empty histogram).
+    pub quantiles: [Option<i64>; 5],
 }
 
 /// Mean, standard deviation and quantiles of a histogram whose index `v`
 /// stands for the value `v + offset`. Quantiles are the inverse of the
 /// empirical CDF (type 1 of Hyndman and Fan): the smallest value whose
 /// cumulative count reaches `level * total`. An empty histogram gives NaN
-/// moments and zero quantiles.
+/// moments and no quantiles.
 pub fn moments(counts: &[u64], offset: i64) -> Moments {
     let total: u64 = counts.iter().sum();
     let value = |v: usize| v as i64 + offset;
@@ -40,7 +40,7 @@ pub fn moments(counts: &[u64], offset: i64) -> Moments {
                 cumulative += c as u128;
                 cumulative >= needed
             })
-            .map_or(0, value)
+            .map(value)
     });
     Moments { mean, sd: var.sqrt(), quantiles }
 }
@@ -69,13 +69,15 @@ mod tests {
         assert_eq!(m.mean, 2.0);
         assert!((m.sd - 0.5f64.sqrt()).abs() < 1e-15);
         // Type-1 quantiles of 1,2,2,3: q05 -> 1, q25 -> 1, q50 -> 2, q75 -> 2, q95 -> 3.
-        assert_eq!(m.quantiles, [1, 1, 2, 2, 3]);
+        assert_eq!(m.quantiles, [1, 1, 2, 2, 3].map(Some));
     }
 
     #[test]
     fn quantiles_with_a_negative_offset() {
         // Margin histogram over -2..=2 with all mass on -1.
-        assert_eq!(moments(&[0, 5, 0, 0, 0], -2).quantiles, [-1; 5]);
+        assert_eq!(moments(&[0, 5, 0, 0, 0], -2).quantiles, [Some(-1); 5]);
+        assert_eq!(moments(&[0, 0, 0], 0).quantiles, [None; 5]);
+        assert!(moments(&[0, 0, 0], 0).mean.is_nan());
     }
 
     #[test]

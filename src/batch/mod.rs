@@ -49,7 +49,7 @@ pub struct BatchPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     /// The thread pool could not be built.
-    #[error("cannot start {threads} worker threads: {source}")]
+    #[error("cannot start {threads} worker threads")]
     Pool {
         /// Threads requested.
         threads: usize,

@@ -174,9 +174,14 @@ impl Network {
         // bloc, kept sparse.
         let (n, blocs) = (self.states, self.bloc_leader.len());
         let mut dense = vec![0.0; blocs + self.tracked.len()];
-        out.bloc_rows = Rows::from_rows((0..blocs).map(|b| {
+        let rows = &mut out.bloc_rows;
+        rows.start.clear();
+        rows.start.push(0);
+        rows.items.clear();
+        for b in 0..blocs {
             if self.bloc_leader[b].is_some() {
-                return Vec::new();
+                rows.start.push(rows.items.len());
+                continue;
             }
             dense.fill(0.0);
             let members = self.bloc_members.row(b);
@@ -197,8 +202,10 @@ impl Network {
                 None => (n + column) as u32,
                 Some(u) => self.tracked[u],
             };
-            (dense.iter().enumerate()).filter(|(_, w)| **w != 0.0).map(|(column, &w)| (index(column), w)).collect()
-        }));
+            rows.items
+                .extend((dense.iter().enumerate()).filter(|(_, w)| **w != 0.0).map(|(column, &w)| (index(column), w)));
+            rows.start.push(rows.items.len());
+        }
     }
 
     /// Runs `rounds` rounds for `m` proposals at once from `initial` (y0,

@@ -148,6 +148,11 @@ pub struct Engine {
     fixed_votes: Vec<Vec<Option<Vote>>>,
     rules: Vec<Rule>,
     uncertain: Vec<(ParamPath, Sampler)>,
+    /// Whether an uncertain parameter changes the network weights (cohesion,
+    /// conformity) or the band factors (abstain band, noise scale), which
+    /// must then be recomputed every run.
+    uncertain_weights: bool,
+    uncertain_bands: bool,
     /// `[proposal][state]` vote thresholds, when no stance varies between runs.
     fixed_thresholds: Option<Vec<Vec<[f64; 3]>>>,
 }
@@ -251,9 +256,24 @@ impl Engine {
             fixed_votes,
             rules: scenario.proposals.iter().map(Rule::of).collect(),
             uncertain: scenario.uncertain.iter().map(|u| (u.target, Sampler::new(&u.dist))).collect(),
+            uncertain_weights: scenario.uncertain.iter().any(|u| {
+                matches!(
+                    u.target,
+                    ParamPath::Model(ModelField::Conformity)
+                        | ParamPath::State(_, StateField::Conformity)
+                        | ParamPath::BlocCohesion(_)
+                )
+            }),
+            uncertain_bands: scenario.uncertain.iter().any(|u| {
+                matches!(
+                    u.target,
+                    ParamPath::Model(ModelField::AbstainBand | ModelField::NoiseScale)
+                        | ParamPath::State(_, StateField::AbstainBand)
+                )
+            }),
             fixed_thresholds: None,
         };
-        engine.base_band_factor = noise::band_factors(&engine.base);
+        noise::band_factors(&engine.base, &mut engine.base_band_factor);
         if engine.uncertain.is_empty() && engine.base.position_jitter == 0.0 {
             let mut scratch = engine.workspace().scratch;
             let run_inputs = engine.base_run_inputs();
@@ -317,8 +337,12 @@ impl Engine {
                 let value = sampler.sample(&mut rng);
                 self.apply(&mut ws.inputs, *path, value);
             }
-            self.network.weights(&ws.inputs, &mut ws.weights);
-            ws.band_factor = noise::band_factors(&ws.inputs);
+            if self.uncertain_weights {
+                self.network.weights(&ws.inputs, &mut ws.weights);
+            }
+            if self.uncertain_bands {
+                noise::band_factors(&ws.inputs, &mut ws.band_factor);
+            }
         }
         let run_inputs = if uncertain {
             RunInputs { inputs: &ws.inputs, weights: &ws.weights, band_factor: &ws.band_factor }

@@ -40,9 +40,10 @@ pub fn unsaturated(e: f64, band_factor: f64) -> bool {
     e < 1e300 && band_factor > 1e-300
 }
 
-/// `exp(-2 tau_i / sigma)` for every state.
-pub fn band_factors(inputs: &Inputs) -> Vec<f64> {
-    inputs.abstain_band.iter().map(|tau| exp(-2.0 * tau / inputs.noise_scale)).collect()
+/// `exp(-2 tau_i / sigma)` for every state, into `out`.
+pub fn band_factors(inputs: &Inputs, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(inputs.abstain_band.iter().map(|tau| exp(-2.0 * tau / inputs.noise_scale)));
 }
 
 /// e^x for probabilities, computed the same way on every platform (the

@@ -39,7 +39,7 @@ pub enum ExportError {
         dir: PathBuf,
     },
     /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -89,6 +89,15 @@ impl OutputDir {
     /// Renames every staged file into place (manifest last) and removes
     /// outputs of an earlier batch that this one did not write.
     pub fn commit(mut self) -> Result<(), ExportError> {
+        // An earlier batch's manifest goes first: should a rename below fail,
+        // the directory must not look whole.
+        let manifest = self.dir.join("manifest.json");
+        match fs::remove_file(&manifest) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(ExportError::Io { path: manifest, source: e });
+            }
+            _ => {}
+        }
         for name in OUTPUT_FILES {
             let target = self.dir.join(name);
             if self.staged.contains(&name) {

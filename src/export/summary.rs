@@ -40,7 +40,7 @@ pub fn rows<'a>(scenario: &'a Scenario, tally: &'a Tally) -> impl Iterator<Item 
             let m = moments(histogram, offset);
             row.push(Fixed6(m.mean).to_string());
             row.push(Fixed6(m.sd).to_string());
-            row.extend(m.quantiles.iter().map(i64::to_string));
+            row.extend(m.quantiles.iter().map(|q| q.map_or_else(String::new, |q| q.to_string())));
         }
         row
     })

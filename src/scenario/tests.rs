@@ -235,7 +235,7 @@ fn set_errors_name_the_override() {
             "--set model.noise_scal=1: unknown field of [model] `noise_scal`; did you mean `noise_scale`?"
         )
     );
-    assert_eq!(error("model.rounds=2.5"), "--set model.rounds=2.5: must be a non-negative integer, not 2.5");
+    assert_eq!(error("model.rounds=2.5"), "--set model.rounds=2.5: must be an integer in 0..=10000, not 2.5");
     assert_eq!(error("model.conformity=\"high\""), "--set model.conformity=\"high\": must be in [0, 1], not \"high\"");
     assert!(error("states.DUE.capacity=0.5").contains("did you mean `DEU`?"));
     assert!(error("states.IND.position=[1.0]").contains("must have 2 coordinates"));

@@ -6,6 +6,7 @@
 //! `UPDATE_EXPECTED=1 cargo test --test scenario_errors` rewrites the
 //! `.expected` files; review every change by eye before keeping it.
 
+use crate::common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use ungasim::scenario;
@@ -13,21 +14,10 @@ use ungasim::scenario;
 /// Fewer fixtures than this means some were lost.
 const MIN_BAD_FIXTURES: usize = 24;
 
-fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-        .map(|path| Path::new(dir).join(path.file_name().unwrap()))
-        .collect();
-    paths.sort();
-    paths
-}
-
 #[test]
 fn every_bad_fixture_gives_its_expected_error() {
     let update = std::env::var_os("UPDATE_EXPECTED").is_some_and(|v| v == "1");
-    let paths = fixtures("tests/fixtures/bad");
+    let paths: Vec<PathBuf> = common::toml_files("tests/fixtures/bad").into_iter().map(PathBuf::from).collect();
     assert!(paths.len() >= MIN_BAD_FIXTURES, "only {} bad fixtures, expected at least {MIN_BAD_FIXTURES}", paths.len());
     let mut failures = Vec::new();
     for path in &paths {
@@ -62,10 +52,10 @@ fn every_expected_file_has_its_fixture() {
 
 #[test]
 fn every_good_fixture_loads() {
-    let paths = fixtures("tests/fixtures/good");
+    let paths = common::toml_files("tests/fixtures/good");
     assert!(paths.len() >= 2, "good fixtures missing");
     for path in paths {
-        let scenario = scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let scenario = scenario::load(Path::new(&path), &[]).unwrap_or_else(|e| panic!("{e}"));
         assert!(!scenario.proposals.is_empty());
         // The summary and the JSON never fail on a valid scenario.
         assert!(scenario::describe(&scenario).contains(&scenario.name));

@@ -1,0 +1,201 @@
+//! Helpers shared by the integration tests: the `ungasim` binary run from
+//! the package root, batches written into temporary result directories, and
+//! result files read back as bytes, CSV tables or JSON.
+//!
+//! Every batch goes to an explicit `--out` inside a fresh temporary
+//! directory, so no test writes into the package's `results/`.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// Shipped scenario: two proposals, position jitter, no `[[uncertain]]`.
+pub const OEWG_2018: &str = "scenarios/oewg-vs-gge-2018.toml";
+/// Shipped scenario: `[[uncertain]]` parameters and forced votes.
+pub const EU_SPLIT_2018: &str = "scenarios/eu-split-2018.toml";
+
+/// Member states in the embedded roster.
+pub const STATES: usize = 193;
+
+/// Manifest fields that describe how a batch ran, not what it computed.
+pub const EXECUTION_FIELDS: [&str; 5] = ["threads", "started", "finished", "wall_seconds", "command_line"];
+
+/// The `ungasim` binary as a plain process, with the package root as
+/// working directory, so scenario paths are relative as in the docs and in
+/// the golden error texts.
+pub fn ungasim_process() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ungasim"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+/// [`ungasim_process`] with `assert_cmd`'s assertions.
+pub fn ungasim() -> Command {
+    Command::from_std(ungasim_process())
+}
+
+/// `path` (relative to the package root) as a path usable from any directory.
+pub fn package_path(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// `ungasim run SCENARIO --out OUT --quiet ARGS...`, not yet run.
+pub fn run_command(scenario: &str, out: &Path, args: &[&str]) -> Command {
+    let mut command = ungasim();
+    command.arg("run").arg(scenario).arg("--out").arg(out).arg("--quiet").args(args);
+    command
+}
+
+/// A fresh temporary directory (removed on drop).
+pub fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("cannot create a temporary directory")
+}
+
+/// Text of a process output stream.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("ungasim writes UTF-8")
+}
+
+/// The `.toml` files of `dir` (relative to the package root), sorted.
+pub fn toml_files(dir: &str) -> Vec<String> {
+    let mut paths: Vec<String> = entry_names(&package_path(dir))
+        .into_iter()
+        .filter(|name| name.ends_with(".toml"))
+        .map(|name| format!("{dir}/{name}"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Names of every entry of `dir`, hidden ones included, sorted.
+pub fn entry_names(dir: &Path) -> Vec<String> {
+    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut names: Vec<String> =
+        entries.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// Every file of `dir` by name, with its bytes.
+pub fn dir_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    entry_names(dir)
+        .into_iter()
+        .map(|name| {
+            let bytes = fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()));
+            (name, bytes)
+        })
+        .collect()
+}
+
+/// A finished batch's result directory, inside its own temporary directory.
+pub struct ResultDir {
+    _tmp: TempDir,
+    /// The result directory (`--out`).
+    pub path: PathBuf,
+}
+
+impl ResultDir {
+    /// Runs `ungasim run SCENARIO ARGS...` into a fresh directory and
+    /// asserts that it succeeded.
+    pub fn run(scenario: &str, args: &[&str]) -> ResultDir {
+        let tmp = temp_dir();
+        let path = tmp.path().join("out");
+        run_command(scenario, &path, args).assert().success();
+        ResultDir { _tmp: tmp, path }
+    }
+
+    /// Every file written, by name.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        dir_files(&self.path)
+    }
+
+    /// One file as text.
+    pub fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.path.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// One CSV file, parsed.
+    pub fn table(&self, name: &str) -> Table {
+        Table::parse(&self.read(name))
+    }
+
+    /// `manifest.json`, parsed.
+    pub fn manifest(&self) -> serde_json::Value {
+        serde_json::from_str(&self.read("manifest.json")).expect("manifest.json is JSON")
+    }
+
+    /// The CSV files (every file but the manifest), by name.
+    pub fn csv_files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = self.files();
+        files.remove("manifest.json");
+        files
+    }
+
+    /// The manifest without [`EXECUTION_FIELDS`]: what must not depend on
+    /// threads, timing or how the command was spelled.
+    pub fn manifest_result(&self) -> serde_json::Value {
+        let mut manifest = self.manifest();
+        let object = manifest.as_object_mut().expect("manifest.json is an object");
+        for field in EXECUTION_FIELDS {
+            assert!(object.remove(field).is_some(), "manifest.json lacks `{field}`");
+        }
+        manifest
+    }
+}
+
+/// A parsed CSV file: its header and its records as strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The header row.
+    pub header: Vec<String>,
+    /// The records.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Parses CSV text with a header row.
+    pub fn parse(text: &str) -> Table {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header = reader.headers().expect("a header row").iter().map(String::from).collect();
+        let rows = reader.records().map(|r| r.expect("a CSV record").iter().map(String::from).collect()).collect();
+        Table { header, rows }
+    }
+
+    /// Index of column `name`.
+    pub fn index(&self, name: &str) -> usize {
+        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column `{name}` in {:?}", self.header))
+    }
+
+    /// Every value of column `name`.
+    pub fn column(&self, name: &str) -> Vec<&str> {
+        let i = self.index(name);
+        self.rows.iter().map(|row| row[i].as_str()).collect()
+    }
+}
+
+/// The differences between two sets of files, one message per differing
+/// file naming its first differing line (never the whole contents); empty
+/// when they are byte for byte the same.
+pub fn file_differences(expected: &BTreeMap<String, Vec<u8>>, actual: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = expected.keys().chain(actual.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| match (expected.get(name), actual.get(name)) {
+            (Some(e), Some(a)) if e == a => None,
+            (Some(e), Some(a)) => Some(format!("{name}: {}", first_difference(e, a))),
+            (Some(_), None) => Some(format!("{name}: missing")),
+            _ => Some(format!("{name}: not expected")),
+        })
+        .collect()
+}
+
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let (expected, actual) = (String::from_utf8_lossy(expected), String::from_utf8_lossy(actual));
+    let mut lines = expected.split('\n').zip(actual.split('\n')).enumerate();
+    match lines.find(|(_, (e, a))| e != a) {
+        Some((i, (e, a))) => format!("line {} differs\n    expected: {e}\n    actual:   {a}", i + 1),
+        None => format!("{} lines expected, {} written", expected.lines().count(), actual.lines().count()),
+    }
+}
