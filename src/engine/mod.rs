@@ -433,7 +433,10 @@ impl Engine {
                 // compiler vectorises them; saturated exponentials are redone apart.
                 let inverse_sigma = 1.0 / sigma;
                 for ((e, stance), tau) in scratch.exp.iter_mut().zip(stances.clone()).zip(&inputs.abstain_band) {
-                    *e = noise::exp((tau + stance) * inverse_sigma);
+                    *e = (tau + stance) * inverse_sigma;
+                }
+                for e in scratch.exp.iter_mut() {
+                    *e = noise::exp(*e);
                 }
                 for (((t, &e), &factor), &a) in
                     scratch.thresholds.iter_mut().zip(&scratch.exp).zip(run.band_factor).zip(&inputs.attendance)

@@ -30,14 +30,17 @@ pub fn cumulative(noise: Noise, stance: f64, tau: f64, sigma: f64) -> [f64; 2] {
 /// [`unsaturated`] holds.
 #[inline]
 pub fn logistic_from_exp(e: f64, band_factor: f64) -> [f64; 2] {
-    [1.0 / (1.0 + e), 1.0 / (1.0 + e * band_factor)]
+    // One division for both: 1/(1+a) = (1+b) / ((1+a)(1+b)), and vice versa.
+    let (no_denominator, not_yes_denominator) = (1.0 + e, 1.0 + e * band_factor);
+    let inverse = 1.0 / (no_denominator * not_yes_denominator);
+    [not_yes_denominator * inverse, no_denominator * inverse]
 }
 
-/// Whether neither factor of [`logistic_from_exp`] has saturated in [`exp`]
-/// (an argument beyond about 690 in size), so that their product is right.
+/// Whether [`logistic_from_exp`] is exact to rounding for these factors:
+/// neither has saturated in [`exp`] and their product cannot overflow.
 #[inline]
 pub fn unsaturated(e: f64, band_factor: f64) -> bool {
-    e < 1e300 && band_factor > 1e-300
+    e < 1e150 && band_factor > 1e-150
 }
 
 /// `exp(-2 tau_i / sigma)` for every state, into `out`.
