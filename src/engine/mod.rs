@@ -298,11 +298,6 @@ impl Engine {
         self.rules.len()
     }
 
-    /// Number of states.
-    pub fn states(&self) -> usize {
-        self.states
-    }
-
     /// The scenario's parameters before any run's draws.
     pub fn base_inputs(&self) -> &Inputs {
         &self.base
@@ -388,16 +383,6 @@ impl Engine {
                 decisive: rule.decisive(counts),
             });
         }
-    }
-
-    /// The stances y(R) of every state on proposal `j` under the scenario's
-    /// own parameters, without jitter: what the vote probabilities of a run
-    /// are computed from when nothing in the stance is random.
-    pub fn stances(&self, j: usize) -> Vec<f64> {
-        let mut scratch = self.workspace().scratch;
-        self.stances_into(&self.base_run_inputs(), &self.base.position, &mut scratch);
-        let m = self.proposals();
-        (0..self.states).map(|i| scratch.network.current[i * m + j]).collect()
     }
 
     /// Initial stances of every proposal, then the influence rounds; y(R) in `scratch.network.current`.

@@ -73,11 +73,6 @@ impl OutputDir {
         Ok(OutputDir { dir: dir.to_path_buf(), staged: Vec::new(), committed: false })
     }
 
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
     /// Opens the partial file for output `name` (one of [`OUTPUT_FILES`]).
     pub fn stage(&mut self, name: &'static str) -> Result<(fs::File, PathBuf), ExportError> {
         let path = self.partial(name);
