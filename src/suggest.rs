@@ -23,6 +23,25 @@ where
     closest(name, candidates).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
 }
 
+/// What to tell someone who wrote `name` where one of `candidates` was
+/// expected: `"; did you mean `X`?"` for a plausible misspelling, else the
+/// list of valid names when it is short (at most 12), else nothing.
+pub fn alternatives<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let suggestion = hint(name, candidates.iter().copied());
+    if !suggestion.is_empty() {
+        return suggestion;
+    }
+    let quoted: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => format!("; expected {one}"),
+        [one, two] => format!("; expected {one} or {two}"),
+        many if many.len() <= 12 => format!("; expected one of {}", many.join(", ")),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +54,7 @@ mod tests {
         assert_eq!(closest("completely_different", names), None);
         assert_eq!(hint("DEUU", ["DEU", "FRA"]), "; did you mean `DEU`?");
         assert_eq!(hint("XYZABC", ["DEU"]), "");
+        assert_eq!(alternatives("zzz", ["a", "b"]), "; expected `a` or `b`");
+        assert_eq!(alternatives("cohesin", ["cohesion"]), "; did you mean `cohesion`?");
     }
 }

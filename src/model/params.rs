@@ -7,7 +7,7 @@
 //! ranges.
 
 use super::{Noise, Scenario};
-use crate::suggest::hint;
+use crate::suggest::alternatives;
 
 /// The largest number of influence rounds accepted (the stances have long
 /// converged by then; a typo like `1e9` should be an error, not a hang).
@@ -318,8 +318,5 @@ fn split_dimension<'a>(scenario: &Scenario, field: &'a str) -> Result<(&'a str, 
 }
 
 fn unknown<'a>(what: &str, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let list =
-        if candidates.len() <= 12 { format!(" (expected one of {})", candidates.join(", ")) } else { String::new() };
-    format!("unknown {what} `{name}`{}{list}", hint(name, candidates.iter().copied()))
+    format!("unknown {what} `{name}`{}", alternatives(name, candidates))
 }

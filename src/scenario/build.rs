@@ -7,16 +7,17 @@
 //! [`ParamPath::set`], so a range is checked by the same code whether it comes
 //! from the file, from `--set` or from `[[uncertain]]`.
 
+use super::ScenarioError;
 use super::overrides::{self, Override};
 use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProposal, RawState, RawTie, RawUncertain};
 use super::source::Source;
-use super::{ScenarioError, alternatives};
 use crate::date::Date;
 use crate::model::{
     Bloc, Dist, Force, Majority, ModelField, ModelParams, Noise, ParamPath, ParamTarget, ParamValue, Proposal,
     ProposalField, Scenario, StateField, Tie, Uncertain, Vote,
 };
 use crate::roster::{DIMENSIONS, Roster, expand_ties};
+use crate::suggest::alternatives;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use toml::Spanned;

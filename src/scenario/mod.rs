@@ -88,22 +88,3 @@ pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, S
     let raw = source.deserialize::<raw::RawFile>()?;
     build::build(&source, raw, &overrides)
 }
-
-/// What to tell someone who wrote `name` where one of `candidates` was
-/// expected: `"; did you mean `X`?"` for a plausible misspelling, else the
-/// list of valid names when it is short (at most 12), else nothing.
-pub(crate) fn alternatives<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let suggestion = crate::suggest::hint(name, candidates.iter().copied());
-    if !suggestion.is_empty() {
-        return suggestion;
-    }
-    let quoted: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => format!("; expected {one}"),
-        [one, two] => format!("; expected {one} or {two}"),
-        many if many.len() <= 12 => format!("; expected one of {}", many.join(", ")),
-        _ => String::new(),
-    }
-}

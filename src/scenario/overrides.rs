@@ -7,9 +7,10 @@
 //! every other path is resolved with [`ParamPath::parse`] against the built
 //! scenario and set with [`ParamPath::set`], after the file is validated.
 
+use super::ScenarioError;
 use super::build::{Meta, NOISES, check_name, check_runs, choice, date_of};
-use super::{ScenarioError, alternatives};
 use crate::model::{ParamPath, ParamTarget, ParamValue, Scenario};
+use crate::suggest::alternatives;
 
 /// Fields of `[scenario]` that `--set scenario.FIELD=...` may change.
 const META_FIELDS: [&str; 5] = ["name", "description", "date", "seed", "runs"];

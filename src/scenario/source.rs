@@ -6,7 +6,8 @@
 //! (`proposals[2].sponsors[1]`), by looking the span up in the parsed
 //! document, so no check has to build paths by hand.
 
-use super::{ScenarioError, alternatives};
+use super::ScenarioError;
+use crate::suggest::alternatives;
 use serde::de::DeserializeOwned;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
