@@ -4,7 +4,6 @@ use crate::batch::{self, BatchPlan};
 use crate::export::{self, Manifest, OutputDir, RunsWriter, manifest};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
-use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -79,9 +78,7 @@ pub fn run(
 ) -> anyhow::Result<RunReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let text = std::fs::read(&settings.scenario)
-        .with_context(|| format!("cannot read scenario {}", settings.scenario.display()))?;
-    let mut scenario: Scenario = scenario::load(&settings.scenario, &settings.overrides)?;
+    let (mut scenario, text): (Scenario, String) = scenario::load_with_text(&settings.scenario, &settings.overrides)?;
     if let Some(seed) = settings.seed {
         scenario.seed = seed;
     }
@@ -109,7 +106,7 @@ pub fn run(
         tool_version: env!("CARGO_PKG_VERSION"),
         model_version: MODEL_VERSION,
         scenario_path: settings.scenario.display().to_string(),
-        scenario_sha256: manifest::sha256_hex(&text),
+        scenario_sha256: manifest::sha256_hex(text.as_bytes()),
         scenario_name: scenario.name.clone(),
         overrides: settings.overrides.clone(),
         seed: scenario.seed,

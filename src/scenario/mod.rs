@@ -64,6 +64,11 @@ impl fmt::Display for ScenarioError {
 ///
 /// Errors name the file as `path` displays.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    load_with_text(path, overrides).map(|(scenario, _)| scenario)
+}
+
+/// [`load`], also returning the file's text (for the manifest's hash).
+pub fn load_with_text(path: &Path, overrides: &[String]) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         file: file.clone(),
@@ -72,7 +77,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         field: String::new(),
         message: format!("cannot read the scenario file: {e}"),
     })?;
-    parse(&text, &file, overrides)
+    Ok((parse(&text, &file, overrides)?, text))
 }
 
 /// Parses and validates scenario `text` (named `file` in errors), then
