@@ -10,7 +10,7 @@ pub mod stats;
 
 use crate::engine::ProposalVotes;
 use crate::engine::rule::Outcome;
-use crate::model::{Scenario, Vote};
+use crate::model::Scenario;
 use serde::{Deserialize, Serialize};
 
 /// Aggregates of one bloc on one proposal.
@@ -57,7 +57,8 @@ pub struct Tally {
     /// Bloc members as bit sets over states (64 states a word), used to count
     /// a bloc's votes with a few AND and population counts per bloc.
     bloc_masks: Vec<Vec<u64>>,
-    /// Scratch: the run's Yes, No and Abstain votes as bit sets.
+    /// Scratch: the run's Yes, No and Abstain votes as bit sets, indexed by
+    /// `Vote as usize` (Absent, 3, has none).
     vote_masks: [Vec<u64>; 3],
 }
 
@@ -132,14 +133,16 @@ impl Tally {
             histogram[count as usize] += 1;
         }
         p.margin[n + votes.counts[0] as usize - votes.counts[1] as usize] += 1;
-        for ((state, decisive), &vote) in p.state_votes.iter_mut().zip(&mut p.decisive).zip(votes.votes) {
+        // One pass: per-state counts, decisiveness, and the vote bit sets
+        // (Yes, No, Abstain; an absent state sets no bit).
+        self.vote_masks.iter_mut().for_each(|mask| mask.fill(0));
+        for (i, ((state, decisive), &vote)) in
+            p.state_votes.iter_mut().zip(&mut p.decisive).zip(votes.votes).enumerate()
+        {
             state[vote as usize] += 1;
             *decisive += u64::from(votes.decisive[vote as usize]);
-        }
-        for (kind, mask) in [Vote::Yes, Vote::No, Vote::Abstain].into_iter().zip(&mut self.vote_masks) {
-            for (w, word) in mask.iter_mut().enumerate() {
-                let states = &votes.votes[w * 64..((w + 1) * 64).min(n)];
-                *word = states.iter().enumerate().fold(0, |acc, (b, &v)| acc | (u64::from(v == kind) << b));
+            if let Some(mask) = self.vote_masks.get_mut(vote as usize) {
+                mask[i / 64] |= 1 << (i % 64);
             }
         }
         let [yes_set, no_set, abstain_set] = &self.vote_masks;

@@ -423,15 +423,19 @@ impl Engine {
                 for e in scratch.exp.iter_mut() {
                     *e = noise::exp(*e);
                 }
+                let mut all_unsaturated = true;
                 for (((t, &e), &factor), &a) in
                     scratch.thresholds.iter_mut().zip(&scratch.exp).zip(run.band_factor).zip(&inputs.attendance)
                 {
                     *t = threshold(noise::logistic_from_exp(e, factor), a);
+                    all_unsaturated &= noise::unsaturated(e, factor);
                 }
-                for (i, &stance) in stances.enumerate() {
-                    if !noise::unsaturated(scratch.exp[i], run.band_factor[i]) {
-                        let cumulative = noise::cumulative(Noise::Logistic, stance, inputs.abstain_band[i], sigma);
-                        scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                if !all_unsaturated {
+                    for (i, &stance) in stances.enumerate() {
+                        if !noise::unsaturated(scratch.exp[i], run.band_factor[i]) {
+                            let cumulative = noise::cumulative(Noise::Logistic, stance, inputs.abstain_band[i], sigma);
+                            scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                        }
                     }
                 }
             }
