@@ -88,6 +88,9 @@ pub(super) struct Weights {
     keep: Vec<f64>,
     weight: Vec<f64>,
     bloc_rows: Rows<(u32, f64)>,
+    /// Per bloc, the members' common `keep` when they all share one (the
+    /// usual case), so the kept term is that times the mean stance.
+    bloc_keep: Vec<Option<f64>>,
 }
 
 /// Buffers of [`Network::run`]: stances of states then blocs, `(n + blocs) * m`
@@ -170,6 +173,12 @@ impl Network {
                 out.weight[range].fill(0.0);
             }
         }
+        out.bloc_keep.clear();
+        out.bloc_keep.extend((0..self.bloc_leader.len()).map(|b| {
+            let mut keeps = self.bloc_members.row(b).iter().map(|&i| out.keep[i as usize]);
+            let first = keeps.next().unwrap_or(1.0);
+            keeps.all(|k| k == first).then_some(first)
+        }));
         // Bloc-space rows: a dense row of G (blocs) then H (tracked states) per
         // bloc, kept sparse.
         let (n, blocs) = (self.states, self.bloc_leader.len());
@@ -276,12 +285,23 @@ impl Network {
             for j0 in (0..m).step_by(LANES) {
                 let width = (m - j0).min(LANES);
                 let (mut sum, mut kept_sum) = ([0.0; LANES], [0.0; LANES]);
+                let common_keep = weights.bloc_keep[b];
                 for &i in members {
-                    let keep = weights.keep[i as usize];
-                    for ((s, k), y) in sum.iter_mut().zip(&mut kept_sum).zip(&initial[i as usize * m + j0..][..width]) {
-                        *s += y;
-                        *k += keep * y;
+                    let stances = &initial[i as usize * m + j0..][..width];
+                    if common_keep.is_some() {
+                        for (s, y) in sum.iter_mut().zip(stances) {
+                            *s += y;
+                        }
+                    } else {
+                        let keep = weights.keep[i as usize];
+                        for ((s, k), y) in sum.iter_mut().zip(&mut kept_sum).zip(stances) {
+                            *s += y;
+                            *k += keep * y;
+                        }
                     }
+                }
+                if let Some(keep) = common_keep {
+                    kept_sum = sum.map(|s| keep * s);
                 }
                 for (o, s) in out[j0..j0 + width].iter_mut().zip(sum) {
                     *o = s * share;
