@@ -18,7 +18,9 @@
 //! y(R): O(memberships + ties) per run whatever R, instead of per round.
 //! All proposals of a run go through together (stances are state-major,
 //! `[i * m + j]`), so each source read serves every proposal. The direct
-//! round-by-round computation is kept in the tests as the reference.
+//! round-by-round computation is the reference of the integration tests
+//! (`tests/integration/statistics.rs`), which compare it with
+//! [`crate::engine::Engine::stances`] to 1e-12.
 
 use super::Inputs;
 use crate::model::Scenario;
@@ -377,96 +379,5 @@ fn mix<const M: usize>(
             }
         }
         out[j0..j0 + width].copy_from_slice(&acc[..width]);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::Engine;
-    use crate::scenario;
-
-    /// The direct computation, round by round, as MODEL.md states it.
-    fn direct(scenario: &crate::model::Scenario, initial: &[f64], rounds: u32) -> Vec<f64> {
-        let n = scenario.states.len();
-        let model = &scenario.model;
-        let mut y = initial.to_vec();
-        for _ in 0..rounds {
-            let bloc_stance: Vec<f64> = (scenario.blocs.iter())
-                .map(|b| match b.leader {
-                    Some(l) => y[l],
-                    None => b.members.iter().map(|&i| y[i]).sum::<f64>() / b.members.len().max(1) as f64,
-                })
-                .collect();
-            y = (0..n)
-                .map(|i| {
-                    let (mut pull, mut total) = (0.0, 0.0);
-                    for (b, bloc) in scenario.blocs.iter().enumerate().filter(|(_, b)| b.members.contains(&i)) {
-                        pull += bloc.cohesion * bloc_stance[b];
-                        total += bloc.cohesion;
-                    }
-                    for tie in scenario.ties.iter().filter(|t| t.from == i) {
-                        pull += tie.weight * y[tie.to];
-                        total += tie.weight;
-                    }
-                    let lambda = scenario.states[i].conformity(model);
-                    if total > 0.0 { (1.0 - lambda) * initial[i] + lambda * pull / total } else { initial[i] }
-                })
-                .collect();
-        }
-        y
-    }
-
-    #[test]
-    fn bloc_space_rounds_equal_direct_rounds() {
-        let text = r#"
-            [scenario]
-            name = "influence"
-            date = "2019-06-01"
-            [model]
-            conformity = 0.7
-            [[proposals]]
-            id = "P"
-            position = [0.5, 0.2]
-            [states.FRA]
-            conformity = 0.2
-            [states.BRA]
-            conformity = 0.0
-            [blocs.NEW]
-            members = ["FRA", "BRA", "IND"]
-            leader = "BRA"
-            cohesion = 0.9
-            [[ties]]
-            from = "IND"
-            to = ["RUS", "USA"]
-            weight = 0.8
-        "#;
-        let scenario = scenario::parse(text, "influence.toml", &[]).unwrap();
-        let engine = Engine::new(&scenario);
-        let network = Network::new(&scenario);
-        let mut weights = Weights::default();
-        network.weights(engine.base_inputs(), &mut weights);
-        // Distinct initial stances, so every mixing weight matters.
-        let initial: Vec<f64> = (0..scenario.states.len()).map(|i| ((i * 37 % 101) as f64 - 50.0) / 25.0).collect();
-        for rounds in [0, 1, 2, 3, 7] {
-            let mut buffers = network.buffers(1);
-            network.run(rounds, 1, &weights, &initial, &mut buffers);
-            let expected = direct(&scenario, &initial, rounds);
-            for (i, (got, want)) in buffers.current.iter().zip(&expected).enumerate() {
-                assert!((got - want).abs() < 1e-12, "rounds {rounds}, state {i}: {got} vs {want}");
-            }
-        }
-        // Several proposals at once give each proposal's own result.
-        let m = 3;
-        let stacked: Vec<f64> = initial.iter().flat_map(|&y| [y, -2.0 * y, y * y]).collect();
-        let mut buffers = network.buffers(m);
-        network.run(4, m, &weights, &stacked, &mut buffers);
-        for (j, transform) in [(0, 1.0), (1, -2.0)] {
-            let column: Vec<f64> = initial.iter().map(|y| transform * y).collect();
-            let expected = direct(&scenario, &column, 4);
-            for (i, want) in expected.iter().enumerate() {
-                assert!((buffers.current[i * m + j] - want).abs() < 1e-12);
-            }
-        }
     }
 }

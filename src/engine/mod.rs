@@ -303,6 +303,17 @@ impl Engine {
         &self.base
     }
 
+    /// Every state's stance y(R) on every proposal, `[proposal][state]`,
+    /// under the scenario's own parameters and positions (no jitter, no
+    /// uncertain draws): what the vote probabilities come from when nothing
+    /// in the stance is random. Lets tests check the influence rounds exactly.
+    pub fn stances(&self) -> Vec<Vec<f64>> {
+        let mut scratch = self.workspace().scratch;
+        self.stances_into(&self.base_run_inputs(), &self.base.position, &mut scratch);
+        let m = self.proposals();
+        (0..m).map(|j| (0..self.states).map(|i| scratch.network.current[i * m + j]).collect()).collect()
+    }
+
     /// Fresh scratch buffers for [`Engine::run`].
     pub fn workspace(&self) -> Workspace {
         let (n, m) = (self.states, self.proposals());

@@ -29,6 +29,7 @@
 use std::sync::OnceLock;
 use ungasim::aggregate::{ProposalTally, Tally};
 use ungasim::batch::{self, BatchPlan};
+use ungasim::engine::Engine;
 use ungasim::model::{Majority, Noise, Scenario, Vote};
 use ungasim::scenario;
 
@@ -655,4 +656,63 @@ fn uncertain_cohesion_is_reproducible() {
     let mut fixed = sc.clone();
     fixed.uncertain.clear();
     assert!(first != simulate(&fixed, RUNS_HERE, 2).proposals, "the uncertain cohesion changed nothing");
+}
+
+/// The engine computes the rounds in bloc space; they must equal the direct
+/// round-by-round computation of the oracle to rounding (1e-12), for any
+/// number of rounds and proposals, with leaders, ties and per-state
+/// conformity (so that members of a bloc differ in how much they keep).
+#[test]
+fn bloc_space_rounds_equal_direct_rounds() {
+    let text = r#"
+        [scenario]
+        name = "influence"
+        date = "2019-06-01"
+        [model]
+        conformity = 0.7
+        position_jitter = 0.0
+        [[proposals]]
+        id = "P1"
+        position = [0.5, 0.2]
+        sponsors = ["RUS"]
+        [[proposals]]
+        id = "P2"
+        position = [-0.4, 0.6]
+        status_quo = [-1.0, 0.0]
+        capacity_building = 0.5
+        [[proposals]]
+        id = "P3"
+        position = [1.2, -0.3]
+        salience = 2.0
+        [states.FRA]
+        conformity = 0.2
+        [states.BRA]
+        conformity = 0.0
+        [blocs.NEW]
+        members = ["FRA", "BRA", "IND"]
+        leader = "BRA"
+        cohesion = 0.9
+        [[ties]]
+        from = "IND"
+        to = ["RUS", "USA"]
+        weight = 0.8
+    "#;
+    for rounds in [0, 1, 2, 3, 7] {
+        for proposals in [1, 3] {
+            let set = [format!("model.rounds={rounds}")];
+            let mut sc = scenario::parse(text, "influence.toml", &set).unwrap();
+            sc.proposals.truncate(proposals);
+            let engine = Engine::new(&sc).stances();
+            for (j, stances) in engine.iter().enumerate() {
+                let direct = influence_rounds(&sc, &initial_stances(&sc, j));
+                for (i, (got, want)) in stances.iter().zip(&direct).enumerate() {
+                    assert!(
+                        (got - want).abs() < 1e-12,
+                        "rounds {rounds}, {proposals} proposals, proposal {j}, state {}: {got} vs {want}",
+                        sc.states[i].iso3
+                    );
+                }
+            }
+        }
+    }
 }
