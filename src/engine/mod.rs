@@ -173,6 +173,8 @@ pub struct Workspace {
 /// Buffers written while computing a run's votes.
 #[derive(Debug, Clone)]
 struct Scratch {
+    /// The gradient 2 s_j (p_j - q_j) of the proposal at hand's stance in x.
+    slope: Vec<f64>,
     /// y0, state-major `[i * m + j]`.
     initial: Vec<f64>,
     /// The influence rounds' buffers; y(R) in `network.current[..n * m]`.
@@ -323,6 +325,7 @@ impl Engine {
             band_factor: self.base_band_factor.clone(),
             position: self.base.position.clone(),
             scratch: Scratch {
+                slope: vec![0.0; self.dims],
                 initial: vec![0.0; n * m],
                 network: self.network.buffers(m),
                 exp: vec![0.0; n],
@@ -405,12 +408,16 @@ impl Engine {
             let q = &inputs.status_quo[j * k..(j + 1) * k];
             let s = inputs.salience[j];
             // s (|x - q|^2 - |x - p|^2) = sum_d 2 s (p_d - q_d) x_d + s (|q|^2 - |p|^2)
-            let slope: Vec<f64> = p.iter().zip(q).map(|(p, q)| 2.0 * s * (p - q)).collect();
+            let slope = &mut scratch.slope;
+            for ((a, p), q) in slope.iter_mut().zip(p).zip(q) {
+                *a = 2.0 * s * (p - q);
+            }
+            let slope = &scratch.slope;
             let intercept = s * (q.iter().map(|q| q * q).sum::<f64>() - p.iter().map(|p| p * p).sum::<f64>());
             let capacity_pull = inputs.capacity_weight * inputs.capacity_building[j];
             let states = position.chunks_exact(k).zip(&inputs.capacity).zip(&self.sponsor_pull[j]);
             for (y0, ((x, capacity), pull)) in scratch.initial[j..].iter_mut().step_by(m).zip(states) {
-                let spatial: f64 = x.iter().zip(&slope).map(|(x, a)| x * a).sum();
+                let spatial: f64 = x.iter().zip(slope).map(|(x, a)| x * a).sum();
                 *y0 = spatial + intercept + capacity_pull * (1.0 - capacity) + inputs.tie_weight * pull;
             }
         }
