@@ -23,6 +23,58 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the embedded roster as CSV on stdout.
     States(StatesArgs),
+    /// Fit the roster to recorded votes (through the influence rounds) and write a roster directory.
+    Calibrate(CalibrateArgs),
+}
+
+/// Arguments of `ungasim calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Roll-call files: long format (`resolution,iso3,vote` with Y/N/A/X) or the
+    /// `unvotes` layout (`rcid,country_code,vote` with yes/no/abstain).
+    #[arg(required = true)]
+    pub rollcalls: Vec<PathBuf>,
+    /// Free dimensions: 1 (sovereignty; development fixed to capacity), 2 or 3.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub dims: u8,
+    /// Roster directory to write.
+    #[arg(long, default_value = "roster")]
+    pub out: PathBuf,
+    /// Series table (`id,series` columns): which texts are versions of one
+    /// question (default: the embedded table of the 2018-2020 texts).
+    #[arg(long)]
+    pub series: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Replace an existing roster directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CalibrateArgs {
+    /// The typed settings.
+    pub fn settings(&self) -> crate::commands::CalibrateSettings {
+        crate::commands::CalibrateSettings {
+            rollcalls: self.rollcalls.clone(),
+            series: self.series.clone(),
+            out: self.out.clone(),
+            force: self.force,
+            fit: crate::fit::calibrate::Settings {
+                dims: usize::from(self.dims),
+                threads: threads(self.threads),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// `--threads`, or all cores.
+pub fn threads(threads: Option<u16>) -> usize {
+    threads.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Arguments of `ungasim run`.
@@ -48,6 +100,10 @@ pub struct RunArgs {
     /// Also write runs.csv with the tallies of every run.
     #[arg(long)]
     pub per_run: bool,
+    /// A calibrated roster directory (from `ungasim calibrate`) instead of the
+    /// scenario's `roster` or the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
     /// Simulate only shard I of N (1-based), e.g. `--shard 2/4`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
@@ -70,6 +126,9 @@ pub struct CheckArgs {
     /// Override a scenario value before checking (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// A calibrated roster directory instead of the scenario's or the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
 }
 
 /// Arguments of `ungasim states`.
@@ -81,15 +140,15 @@ pub struct StatesArgs {
     /// Only the members of this bloc (e.g. EU, NATO, AFRICAN).
     #[arg(long)]
     pub bloc: Option<String>,
+    /// A calibrated roster directory instead of the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
 }
 
 impl RunArgs {
     /// The typed settings of this run; `command_line` goes into the manifest.
     pub fn settings(self, command_line: Vec<String>) -> RunSettings {
-        let threads = self
-            .threads
-            .map(usize::from)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = threads(self.threads);
         RunSettings {
             scenario: self.scenario,
             runs: self.runs,
@@ -97,6 +156,7 @@ impl RunArgs {
             threads,
             out: self.out,
             overrides: self.set,
+            roster: self.roster,
             per_run: self.per_run,
             shard: self.shard,
             force: self.force,

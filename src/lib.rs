@@ -34,6 +34,8 @@ pub mod commands;
 pub mod date;
 pub mod engine;
 pub mod export;
+pub mod fit;
+pub mod history;
 pub mod model;
 pub mod roster;
 pub mod scenario;

@@ -44,7 +44,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Check(args) => {
-            let scenario = scenario::load(&args.scenario, &args.set)?;
+            let (scenario, _) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
             if args.resolved {
                 serde_json::to_writer_pretty(&mut stdout, &scenario::resolved_json(&scenario))?;
                 writeln!(stdout)?;
@@ -52,7 +52,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 write!(stdout, "{}", scenario::describe(&scenario))?;
             }
         }
-        Command::States(args) => commands::states_csv(&mut stdout, args.date.as_deref(), args.bloc.as_deref())?,
+        Command::Calibrate(args) => {
+            let outcome = commands::calibrate(&args.settings(), ungasim::roster::Roster::embedded())?;
+            if !args.quiet {
+                eprint!("{}", outcome.report.render(&outcome.calibration));
+                eprintln!("wrote {}", args.out.display());
+            }
+        }
+        Command::States(args) => {
+            let loaded = args.roster.as_deref().map(ungasim::roster::Roster::load_dir).transpose()?;
+            let roster = loaded.as_ref().unwrap_or_else(|| ungasim::roster::Roster::embedded());
+            commands::states_csv(&mut stdout, roster, args.date.as_deref(), args.bloc.as_deref())?
+        }
     }
     stdout.flush()?;
     Ok(())

@@ -31,6 +31,8 @@ pub struct RunSettings {
     pub out: Option<PathBuf>,
     /// `--set PATH=VALUE` overrides.
     pub overrides: Vec<String>,
+    /// `--roster DIR`: a calibrated roster instead of the scenario's or the embedded one.
+    pub roster: Option<PathBuf>,
     /// Write runs.csv.
     pub per_run: bool,
     /// Only one shard of the runs.
@@ -78,7 +80,7 @@ pub fn run(
 ) -> anyhow::Result<RunReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (mut scenario, text): (Scenario, String) = scenario::load_with_text(&settings.scenario, &settings.overrides)?;
+    let (mut scenario, text): (Scenario, String) = scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
     if let Some(seed) = settings.seed {
         scenario.seed = seed;
     }

@@ -1,15 +1,14 @@
 //! `ungasim states`: the embedded roster as CSV.
 
 use crate::date::Date;
-use crate::roster::{DIMENSIONS, Roster};
+use crate::roster::Roster;
 use crate::suggest::hint;
 use std::io::Write;
 
-/// Writes the roster at `date` (default: the latest membership) as CSV:
+/// Writes `roster` at `date` (default: the latest membership) as CSV:
 /// `iso3,name,group,capacity,attendance,<dimensions>,blocs`, optionally only
 /// the members of `bloc`.
-pub fn states_csv(out: impl Write, date: Option<&str>, bloc: Option<&str>) -> anyhow::Result<()> {
-    let roster = Roster::embedded();
+pub fn states_csv(out: impl Write, roster: &Roster, date: Option<&str>, bloc: Option<&str>) -> anyhow::Result<()> {
     let date: Date = match date {
         Some(text) => text.parse().map_err(|e| anyhow::anyhow!("--date: {e}"))?,
         None => roster.latest_date(),
@@ -23,7 +22,7 @@ pub fn states_csv(out: impl Write, date: Option<&str>, bloc: Option<&str>) -> an
     };
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["iso3", "name", "group", "capacity", "attendance"];
-    header.extend(DIMENSIONS);
+    header.extend(roster.dimensions().iter().map(String::as_str));
     header.push("blocs");
     writer.write_record(&header)?;
     for (i, state) in states.iter().enumerate() {

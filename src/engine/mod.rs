@@ -148,6 +148,8 @@ pub struct Engine {
     fixed_votes: Vec<Vec<Option<Vote>>>,
     rules: Vec<Rule>,
     uncertain: Vec<(ParamPath, Sampler)>,
+    /// Proposals whose text each run draws from a series (`like = [...]`).
+    text_draws: Vec<(usize, crate::model::TextDraw)>,
     /// Whether an uncertain parameter changes the network weights (cohesion,
     /// conformity) or the band factors (abstain band, noise scale), which
     /// must then be recomputed every run.
@@ -258,6 +260,9 @@ impl Engine {
             fixed_votes,
             rules: scenario.proposals.iter().map(Rule::of).collect(),
             uncertain: scenario.uncertain.iter().map(|u| (u.target, Sampler::new(&u.dist))).collect(),
+            text_draws: (scenario.proposals.iter().enumerate())
+                .filter_map(|(j, p)| p.draw.clone().map(|d| (j, d)))
+                .collect(),
             uncertain_weights: scenario.uncertain.iter().any(|u| {
                 matches!(
                     u.target,
@@ -276,7 +281,7 @@ impl Engine {
             fixed_thresholds: None,
         };
         noise::band_factors(&engine.base, &mut engine.base_band_factor);
-        if engine.uncertain.is_empty() && engine.base.position_jitter == 0.0 {
+        if engine.uncertain.is_empty() && engine.text_draws.is_empty() && engine.base.position_jitter == 0.0 {
             let mut scratch = engine.workspace().scratch;
             let run_inputs = engine.base_run_inputs();
             engine.stances_into(&run_inputs, &engine.base.position, &mut scratch);
@@ -338,13 +343,21 @@ impl Engine {
     /// Simulates run `run`: every proposal, in order, handed to `sink`.
     pub fn run(&self, run: u64, ws: &mut Workspace, mut sink: impl FnMut(ProposalVotes<'_>)) {
         let mut rng = rng::run_rng(self.seed, run);
-        let uncertain = !self.uncertain.is_empty();
+        let uncertain = !self.uncertain.is_empty() || !self.text_draws.is_empty();
         if uncertain {
-            rng::enter(&mut rng, Phase::Uncertain);
             ws.inputs.clone_from(&self.base);
-            for (path, sampler) in &self.uncertain {
-                let value = sampler.sample(&mut rng);
-                self.apply(&mut ws.inputs, *path, value);
+            if !self.uncertain.is_empty() {
+                rng::enter(&mut rng, Phase::Uncertain);
+                for (path, sampler) in &self.uncertain {
+                    let value = sampler.sample(&mut rng);
+                    self.apply(&mut ws.inputs, *path, value);
+                }
+            }
+            if !self.text_draws.is_empty() {
+                rng::enter(&mut rng, Phase::Texts);
+                for (j, draw) in &self.text_draws {
+                    self.draw_text(&mut ws.inputs, *j, draw, &mut rng);
+                }
             }
             if self.uncertain_weights {
                 self.network.weights(&ws.inputs, &mut ws.weights);
@@ -464,6 +477,21 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Draws proposal `j`'s text from its series: coefficients (a, b) =
+    /// mean + L z with z standard normal, written back as position, status
+    /// quo and salience.
+    fn draw_text(&self, inputs: &mut Inputs, j: usize, draw: &crate::model::TextDraw, rng: &mut SimRng) {
+        let size = draw.mean.len();
+        let z: Vec<f64> = (0..size).map(|_| StandardNormal.sample(rng)).collect();
+        let v: Vec<f64> =
+            (0..size).map(|r| draw.mean[r] + (0..=r).map(|c| draw.factor[r][c] * z[c]).sum::<f64>()).collect();
+        let k = self.dims;
+        let geometry = crate::roster::calibration::TextGeometry::from_coefficients(&v[..k], v[k]);
+        inputs.proposal_position[j * k..(j + 1) * k].copy_from_slice(&geometry.position);
+        inputs.status_quo[j * k..(j + 1) * k].copy_from_slice(&geometry.status_quo);
+        inputs.salience[j] = geometry.salience;
     }
 
     /// Writes one uncertain draw into the run's inputs.

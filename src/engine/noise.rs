@@ -105,6 +105,39 @@ pub fn vote_probabilities(noise: Noise, stance: f64, tau: f64, sigma: f64) -> [f
     [1.0 - not_yes, no, not_yes - no]
 }
 
+/// Log-likelihood of a recorded vote of a present state under logistic noise
+/// of scale 1, with its derivatives: `(log P(vote), d/d stance, d/d tau)`.
+/// The ordered logit of [`vote_probabilities`], written in log form so that
+/// it stays finite far in the tails (the fit's objective). `vote` is 0 for
+/// Yes, 1 for No, 2 for Abstain; `tau` must be > 0.
+pub fn logistic_log_likelihood(vote: usize, stance: f64, tau: f64) -> (f64, f64, f64) {
+    // log sigma(z) = -ln(1 + e^-z), and d/dz log sigma(z) = sigma(-z).
+    let log_sigma = |z: f64| if z > 0.0 { -(-z).exp().ln_1p() } else { z - z.exp().ln_1p() };
+    let sigma = |z: f64| 1.0 / (1.0 + (-z).exp());
+    match vote {
+        0 => {
+            let z = stance - tau;
+            let d = sigma(-z);
+            (log_sigma(z), d, -d)
+        }
+        1 => {
+            let z = -tau - stance;
+            let d = sigma(-z);
+            (log_sigma(z), -d, -d)
+        }
+        _ => {
+            // P(Abstain) = sigma(u) - sigma(v), u = tau - y, v = -tau - y,
+            // = sigma(u) sigma(-v) (1 - e^(-2 tau)).
+            let (u, v) = (tau - stance, -tau - stance);
+            let log_band = (-(-2.0 * tau).exp()).ln_1p();
+            let value = log_sigma(u) + log_sigma(-v) + log_band;
+            let d_stance = sigma(v) - sigma(-u);
+            let d_tau = sigma(-u) + sigma(v) + 2.0 / (2.0 * tau).exp_m1();
+            (value, d_stance, d_tau)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +197,27 @@ mod tests {
             let [yes2, no2, _] = vote_probabilities(noise, -0.3, 0.5, 1.2);
             assert!((yes - no2).abs() < 1e-12 && (no - yes2).abs() < 1e-12);
             assert!(abstain > 0.0);
+        }
+    }
+
+    #[test]
+    fn log_likelihood_matches_probabilities_and_derivatives() {
+        for (stance, tau) in [(0.3, 0.5), (-2.0, 0.1), (4.0, 1.5), (-30.0, 0.7), (0.0, 2.0)] {
+            let p = vote_probabilities(Noise::Logistic, stance, tau, 1.0);
+            for vote in 0..3 {
+                let (value, d_stance, d_tau) = logistic_log_likelihood(vote, stance, tau);
+                // The probabilities lose relative precision in the far tail; the log form does not.
+                assert!((value.exp() - p[vote]).abs() < 1e-12, "{vote} {stance} {tau}");
+                if p[vote] > 1e-8 {
+                    assert!((value - p[vote].ln()).abs() < 1e-9 * value.abs().max(1.0), "{vote} {stance} {tau}");
+                }
+                let h = 1e-6;
+                let at = |y: f64, t: f64| logistic_log_likelihood(vote, y, t).0;
+                let numeric_stance = (at(stance + h, tau) - at(stance - h, tau)) / (2.0 * h);
+                let numeric_tau = (at(stance, tau + h) - at(stance, tau - h)) / (2.0 * h);
+                assert!((numeric_stance - d_stance).abs() < 1e-6, "{vote} {stance} {tau}: {numeric_stance} {d_stance}");
+                assert!((numeric_tau - d_tau).abs() < 1e-6, "{vote} {stance} {tau}: {numeric_tau} {d_tau}");
+            }
         }
     }
 }

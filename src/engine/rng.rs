@@ -28,6 +28,10 @@ pub enum Phase {
     Jitter,
     /// One uniform per state for the vote on proposal `j` (file order).
     Votes(usize),
+    /// The per-run draws of the texts of series `like` proposals, in file
+    /// order (a window far above any proposal's, so adding a series leaves
+    /// every other draw unchanged).
+    Texts,
 }
 
 /// The generator of run `run` under master seed `seed`, at the start of its stream.
@@ -43,6 +47,8 @@ pub fn enter(rng: &mut SimRng, phase: Phase) {
         Phase::Uncertain => 0,
         Phase::Jitter => 1,
         Phase::Votes(j) => 2 + j as u128,
+        // ChaCha's word position has 68 bits: windows below 2^36.
+        Phase::Texts => (1 << 36) - 1,
     };
     rng.set_word_pos(window * WINDOW);
 }

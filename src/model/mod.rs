@@ -159,6 +159,21 @@ pub struct Proposal {
     pub majority: Majority,
     /// Whether a run with no No vote counts as adoption without a vote.
     pub consensus: bool,
+    /// The recorded texts it is `like` (empty: none).
+    pub like: Vec<String>,
+    /// With a series `like`, the distribution each run draws the text from.
+    #[serde(skip)]
+    pub draw: Option<TextDraw>,
+}
+
+/// A series `like`: each run draws the stance coefficients (a, b), a the
+/// cutting direction times 2 s and b the offset, from N(mean, L L^T).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextDraw {
+    /// The series' mean coefficients (dimensions + 1 values).
+    pub mean: Vec<f64>,
+    /// Lower Cholesky factor of the pooled between-text covariance.
+    pub factor: Vec<Vec<f64>>,
 }
 
 /// A recorded vote of one state on one proposal (the `u8` order is the column order of the output).
@@ -277,6 +292,8 @@ pub struct Scenario {
     pub seed: u64,
     /// Default number of runs.
     pub runs: u64,
+    /// The roster used: `embedded`, or the calibration directory.
+    pub roster: String,
     /// Names of the issue-space dimensions (K of them).
     pub dimensions: Vec<String>,
     /// Global parameters.

@@ -1,22 +1,25 @@
-//! The embedded roster: the 193 member states, the blocs with their dated
-//! membership, and the roster's ties, compiled into the binary from `data/`.
+//! The roster: the 193 member states, the blocs with their dated
+//! membership and the roster's ties (facts compiled into the binary from
+//! `data/`), with a [`Calibration`] giving the fitted positions, bands,
+//! attendance, recorded texts and model defaults: the embedded one
+//! (`data/calibration/`) or a directory written by `ungasim calibrate`.
 //!
 //! Bloc flags in `data/states.csv` hold on [`SNAPSHOT`] (2024-12-31); the
 //! membership at any other date is rebuilt by replaying
 //! `data/membership_changes.csv` (see `data/SOURCES.md`).
 
-pub mod provisional;
+pub mod calibration;
 
 use crate::date::Date;
-use crate::model::{Bloc, State, Tie};
+use crate::model::{Bloc, ModelParams, State, Tie};
+use calibration::{Calibration, CalibrationError};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// The date on which the bloc flags of `data/states.csv` hold.
 pub const SNAPSHOT: &str = "2024-12-31";
-
-/// The names of the issue-space dimensions of the embedded positions.
-pub const DIMENSIONS: [&str; 2] = ["sovereignty", "development"];
 
 /// The five UN regional groups, which are also blocs.
 pub const REGIONAL_GROUPS: [&str; 5] = ["AFRICAN", "ASIA_PACIFIC", "EASTERN_EUROPEAN", "GRULAC", "WEOG"];
@@ -26,7 +29,9 @@ pub const REGIONAL_GROUPS: [&str; 5] = ["AFRICAN", "ASIA_PACIFIC", "EASTERN_EURO
 const PARTICIPATION_ONLY: [(&str, &str); 1] = [("CIS", "UKR")];
 
 const STATES_CSV: &str = include_str!("../../data/states.csv");
-const DERIVED_CSV: &str = include_str!("../../data/derived.csv");
+const CALIBRATION_MODEL: &str = include_str!("../../data/calibration/model.json");
+const CALIBRATION_STATES: &str = include_str!("../../data/calibration/states.csv");
+const CALIBRATION_TEXTS: &str = include_str!("../../data/calibration/texts.csv");
 const BLOCS_CSV: &str = include_str!("../../data/blocs.csv");
 const TIES_CSV: &str = include_str!("../../data/ties.csv");
 const CHANGES_CSV: &str = include_str!("../../data/membership_changes.csv");
@@ -44,10 +49,12 @@ pub struct RosterState {
     pub group: String,
     /// Digital development in [0, 1].
     pub capacity: f64,
-    /// Probability of being present.
+    /// Probability of being present (calibrated).
     pub attendance: f64,
-    /// Provisional ideal point, one coordinate per entry of [`DIMENSIONS`].
+    /// Ideal point, one coordinate per dimension (calibrated).
     pub position: Vec<f64>,
+    /// The state's own abstention band, where the calibration kept one.
+    pub abstain_band: Option<f64>,
 }
 
 /// A bloc's defaults (`data/blocs.csv`).
@@ -100,15 +107,10 @@ pub struct Roster {
     pub ties: Vec<RosterTie>,
     changes: Vec<Change>,
     snapshot: Date,
-}
-
-#[derive(Deserialize)]
-struct DerivedRow {
-    iso3: String,
-    capacity: f64,
-    attendance: f64,
-    sovereignty: f64,
-    development: f64,
+    /// The fitted values in use.
+    pub calibration: Calibration,
+    /// `embedded`, or the calibration directory as given.
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -142,33 +144,83 @@ impl Roster {
     pub fn embedded() -> &'static Roster {
         static ROSTER: OnceLock<Roster> = OnceLock::new();
         ROSTER.get_or_init(|| {
-            Roster::parse(STATES_CSV, DERIVED_CSV, BLOCS_CSV, TIES_CSV, CHANGES_CSV)
-                .unwrap_or_else(|e| panic!("the embedded roster is invalid: {e}"))
+            let facts = Roster::facts(STATES_CSV, BLOCS_CSV, TIES_CSV, CHANGES_CSV)
+                .unwrap_or_else(|e| panic!("the embedded roster is invalid: {e}"));
+            let calibration = Calibration::parse(
+                ("data/calibration/model.json", CALIBRATION_MODEL),
+                ("data/calibration/states.csv", CALIBRATION_STATES),
+                ("data/calibration/texts.csv", CALIBRATION_TEXTS),
+                &facts.iso3(),
+            )
+            .unwrap_or_else(|e| panic!("the embedded calibration is invalid: {e}"));
+            facts.with_calibration(calibration, "embedded")
         })
     }
 
-    /// Parses a roster from the texts of its five data files.
-    pub fn parse(states: &str, derived: &str, blocs: &str, ties: &str, changes: &str) -> Result<Roster, String> {
+    /// The embedded facts with the calibration in directory `dir` (written by `ungasim calibrate`).
+    pub fn load_dir(dir: &Path) -> Result<Roster, CalibrationError> {
+        let embedded = Roster::embedded();
+        let calibration = Calibration::read_dir(dir, &embedded.iso3())?;
+        Ok(embedded.clone().with_calibration(calibration, &dir.display().to_string()))
+    }
+
+    /// The roster's ISO3 codes in order.
+    pub fn iso3(&self) -> Vec<String> {
+        self.states.iter().map(|s| s.iso3.clone()).collect()
+    }
+
+    /// The names of the issue-space dimensions.
+    pub fn dimensions(&self) -> &[String] {
+        &self.calibration.model.dimensions
+    }
+
+    /// The model parameters a scenario on this roster starts from: the
+    /// documented defaults with the calibration's band, conformity, rounds
+    /// and tie weight (noise logistic with scale 1, as fitted).
+    pub fn model_defaults(&self) -> ModelParams {
+        let m = &self.calibration.model;
+        ModelParams {
+            abstain_band: m.abstain_band,
+            conformity: m.conformity,
+            rounds: m.rounds,
+            tie_weight: m.tie_weight,
+            ..ModelParams::default()
+        }
+    }
+
+    /// Puts `calibration`'s values on the states.
+    fn with_calibration(mut self, calibration: Calibration, source: &str) -> Roster {
+        for (state, fitted) in self.states.iter_mut().zip(&calibration.states) {
+            state.attendance = fitted.attendance;
+            state.position.clone_from(&fitted.position);
+            state.abstain_band = fitted.abstain_band;
+        }
+        self.calibration = calibration;
+        self.source = source.to_string();
+        self
+    }
+
+    /// The roster's facts from the texts of its four data files, without a
+    /// calibration: positions at the prior mean (0 on `sovereignty`, the
+    /// capacity-derived value on `development`), attendance 1.
+    pub fn facts(states: &str, blocs: &str, ties: &str, changes: &str) -> Result<Roster, String> {
         let table = read_table(states, "states.csv")?;
         let column =
             |name: &str| table.headers.iter().position(|h| h == name).ok_or(format!("states.csv: no column `{name}`"));
         let (iso3_col, name_col, group_col) = (column("iso3")?, column("name")?, column("un_group")?);
-        let derived: Vec<DerivedRow> = read_rows(derived, "derived.csv")?;
-        if derived.len() != table.rows.len() {
-            return Err(format!("derived.csv has {} rows, states.csv {}", derived.len(), table.rows.len()));
-        }
+        let idi_col = column("ict_idi_score")?;
+        let capacity = capacities(&table, group_col, idi_col)?;
+        let development = crate::fit::calibrate::development_prior(&capacity);
         let mut roster_states = Vec::with_capacity(table.rows.len());
-        for (row, d) in table.rows.iter().zip(&derived) {
-            if row[iso3_col] != d.iso3 {
-                return Err(format!("derived.csv row {} is not in states.csv order", d.iso3));
-            }
+        for (r, row) in table.rows.iter().enumerate() {
             roster_states.push(RosterState {
-                iso3: d.iso3.clone(),
+                iso3: row[iso3_col].clone(),
                 name: row[name_col].clone(),
                 group: row[group_col].clone(),
-                capacity: d.capacity,
-                attendance: d.attendance,
-                position: vec![d.sovereignty, d.development],
+                capacity: capacity[r],
+                attendance: 1.0,
+                position: vec![0.0, development[r]],
+                abstain_band: None,
             });
         }
         let index =
@@ -225,6 +277,8 @@ impl Roster {
             ties: roster_ties,
             changes: roster_changes,
             snapshot: SNAPSHOT.parse()?,
+            calibration: Calibration::default(),
+            source: "facts".to_string(),
         })
     }
 
@@ -264,7 +318,7 @@ impl Roster {
                 position: s.position.clone(),
                 capacity: s.capacity,
                 attendance: s.attendance,
-                abstain_band: None,
+                abstain_band: s.abstain_band,
                 conformity: None,
             })
             .collect();
@@ -303,6 +357,36 @@ pub fn expand_ties(entries: impl IntoIterator<Item = (usize, usize, f64, bool)>)
         }
     }
     ties
+}
+
+/// Capacity c_i = ITU ICT Development Index / 100; where the index is
+/// missing, the mean capacity of the scored states of the same UN regional group.
+fn capacities(table: &Table, group_col: usize, idi_col: usize) -> Result<Vec<f64>, String> {
+    let mut groups: HashMap<&str, (f64, usize)> = HashMap::new();
+    let mut scores = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let score = match row[idi_col].trim() {
+            "" => None,
+            text => Some(text.parse::<f64>().map_err(|_| format!("states.csv: ict_idi_score `{text}`"))? / 100.0),
+        };
+        if let Some(c) = score {
+            let entry = groups.entry(row[group_col].as_str()).or_default();
+            entry.0 += c;
+            entry.1 += 1;
+        }
+        scores.push(score);
+    }
+    let mut capacity = Vec::with_capacity(scores.len());
+    for (row, score) in table.rows.iter().zip(scores) {
+        capacity.push(match score {
+            Some(c) => c,
+            None => match groups.get(row[group_col].as_str()) {
+                Some(&(sum, count)) => sum / count as f64,
+                None => return Err(format!("states.csv: {} has no ICT index and its group no scored state", row[0])),
+            },
+        });
+    }
+    Ok(capacity)
 }
 
 struct Table {

@@ -13,10 +13,14 @@ use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProp
 use super::source::Source;
 use crate::date::Date;
 use crate::model::{
-    Bloc, Dist, Force, Majority, ModelField, ModelParams, Noise, ParamPath, ParamTarget, ParamValue, Proposal,
-    ProposalField, Scenario, StateField, Tie, Uncertain, Vote,
+    Bloc, Dist, Force, Majority, ModelField, Noise, ParamPath, ParamTarget, ParamValue, Proposal,
+    ProposalField, Scenario, StateField, TextDraw, Tie, Uncertain, Vote,
 };
-use crate::roster::{DIMENSIONS, Roster, expand_ties};
+
+/// What a proposal's `like` resolves to: the ids, the geometry, the per-run draw of a series.
+type LikeResolved = (Vec<String>, TextGeometry, Option<TextDraw>);
+use crate::roster::calibration::TextGeometry;
+use crate::roster::{Roster, expand_ties};
 use crate::suggest::alternatives;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -53,18 +57,28 @@ pub(super) struct Meta {
 }
 
 /// Builds the scenario from the raw file and the parsed `--set` overrides.
-pub(super) fn build(source: &Source<'_>, raw: RawFile, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    let mut meta = meta(source, &raw.scenario)?;
+pub(super) fn build(
+    source: &Source<'_>,
+    raw: RawFile,
+    overrides: &[Override],
+    roster: &Roster,
+) -> Result<Scenario, ScenarioError> {
+    let mut meta = meta(source, &raw.scenario, roster)?;
     overrides::apply_meta(&mut meta, overrides)?;
-    let (states, blocs, roster_ties) = Roster::embedded().resolve(meta.date);
+    let (states, mut blocs, roster_ties) = roster.resolve(meta.date);
+    let cohesion_scale = roster.calibration.model.cohesion_scale;
+    for bloc in &mut blocs {
+        bloc.cohesion = (bloc.cohesion * cohesion_scale).min(1.0);
+    }
     let scenario = Scenario {
         name: meta.name,
         description: meta.description,
         date: meta.date,
         seed: meta.seed,
         runs: meta.runs,
-        dimensions: DIMENSIONS.iter().map(|d| d.to_string()).collect(),
-        model: ModelParams::default(),
+        roster: roster.source.clone(),
+        dimensions: roster.dimensions().to_vec(),
+        model: roster.model_defaults(),
         states,
         blocs,
         ties: Vec::new(),
@@ -72,7 +86,7 @@ pub(super) fn build(source: &Source<'_>, raw: RawFile, overrides: &[Override]) -
         uncertain: Vec::new(),
         force: Vec::new(),
     };
-    let mut builder = Builder { source, scenario };
+    let mut builder = Builder { source, scenario, roster };
     if let Some(model) = &raw.model {
         builder.model(model)?;
     }
@@ -96,12 +110,12 @@ pub(super) fn build(source: &Source<'_>, raw: RawFile, overrides: &[Override]) -
 }
 
 /// Checks `[scenario]`, filling in the defaults.
-fn meta(source: &Source<'_>, raw: &RawMeta) -> Result<Meta, ScenarioError> {
+fn meta(source: &Source<'_>, raw: &RawMeta, roster: &Roster) -> Result<Meta, ScenarioError> {
     let located = |span: Range<usize>| move |message: String| source.error(span, message);
     let name = check_name(raw.name.get_ref()).map_err(located(raw.name.span()))?;
     let date = match &raw.date {
         Some(date) => date_of(date.get_ref()).map_err(located(date.span()))?,
-        None => Roster::embedded().latest_date(),
+        None => roster.latest_date(),
     };
     let runs = match &raw.runs {
         Some(runs) => check_runs(*runs.get_ref()).map_err(located(runs.span()))?,
@@ -158,6 +172,7 @@ fn in_file_order<V>(table: &BTreeMap<Spanned<String>, Spanned<V>>) -> Vec<(&Span
 struct Builder<'s, 'a> {
     source: &'s Source<'a>,
     scenario: Scenario,
+    roster: &'s Roster,
 }
 
 impl Builder<'_, '_> {
@@ -368,11 +383,6 @@ impl Builder<'_, '_> {
         };
         for (j, entry) in list.iter().enumerate() {
             let proposal = entry.get_ref();
-            if let Some(like) = &proposal.like {
-                return Err(
-                    self.error(like.span(), "`like` needs calibrated history, not available yet; give `position`")
-                );
-            }
             let id = proposal.id.get_ref();
             if id.trim().is_empty() {
                 return Err(self.error(proposal.id.span(), "must not be empty"));
@@ -383,9 +393,13 @@ impl Builder<'_, '_> {
                     self.error(proposal.id.span(), format!("duplicate proposal id `{id}` (first at line {line})"))
                 );
             }
-            let Some(position) = &proposal.position else {
-                return Err(self.source.missing(entry.span(), "position", "missing required key"));
+            let like = match &proposal.like {
+                Some(like) => Some(self.like(like, proposal)?),
+                None => None,
             };
+            if like.is_none() && proposal.position.is_none() {
+                return Err(self.source.missing(entry.span(), "position", "missing required key (or `like`)"));
+            }
             let sponsors = match &proposal.sponsors {
                 Some(list) => self.state_list(list.get_ref())?,
                 None => Vec::new(),
@@ -395,24 +409,87 @@ impl Builder<'_, '_> {
                 None => Majority::Simple,
             };
             let origin = vec![0.0; self.scenario.dimensions.len()];
+            let (ids, geometry, draw) = like.unwrap_or((Vec::new(), TextGeometry {
+                position: origin.clone(),
+                status_quo: origin,
+                salience: 1.0,
+            }, None));
             self.scenario.proposals.push(Proposal {
                 id: id.clone(),
                 title: proposal.title.as_ref().map_or_else(|| id.clone(), |t| t.get_ref().clone()),
                 sponsors,
-                position: origin.clone(),
-                status_quo: origin,
-                salience: 1.0,
+                position: geometry.position,
+                status_quo: geometry.status_quo,
+                salience: geometry.salience,
                 capacity_building: 0.0,
                 majority,
                 consensus: proposal.consensus.as_ref().is_some_and(|c| *c.get_ref()),
+                like: ids,
+                draw,
             });
             use ProposalField as P;
-            self.put_vector(ParamPath::Proposal(j, P::Position(None)), Some(position))?;
+            self.put_vector(ParamPath::Proposal(j, P::Position(None)), proposal.position.as_ref())?;
             self.put_vector(ParamPath::Proposal(j, P::StatusQuo(None)), proposal.status_quo.as_ref())?;
             self.put_real(ParamPath::Proposal(j, P::Salience), proposal.salience.as_ref())?;
             self.put_real(ParamPath::Proposal(j, P::CapacityBuilding), proposal.capacity_building.as_ref())?;
         }
         Ok(())
+    }
+
+    /// A proposal's `like`: one recorded text's geometry, or a series' mean
+    /// geometry with the distribution each run draws from.
+    fn like(&self, like: &Spanned<toml::Value>, proposal: &RawProposal) -> Result<LikeResolved, ScenarioError> {
+        let span = like.span();
+        let ids: Vec<&str> = match like.get_ref() {
+            toml::Value::String(id) => vec![id.as_str()],
+            toml::Value::Array(items) if !items.is_empty() => items
+                .iter()
+                .map(|v| v.as_str().ok_or_else(|| self.error(span.clone(), "must be a text id or a list of text ids")))
+                .collect::<Result<_, _>>()?,
+            _ => return Err(self.error(span, "must be a text id or a non-empty list of text ids")),
+        };
+        let calibration = &self.roster.calibration;
+        let mut texts = Vec::with_capacity(ids.len());
+        for (k, id) in ids.iter().enumerate() {
+            let Some(text) = calibration.text(id) else {
+                let known = calibration.texts.iter().map(|t| t.id.as_str());
+                let message = if calibration.texts.is_empty() {
+                    format!("unknown text `{id}`: the roster ({}) has no recorded texts", self.roster.source)
+                } else {
+                    format!("unknown text `{id}`{}", alternatives(id, known))
+                };
+                return Err(self.error(span, message));
+            };
+            if ids[..k].contains(id) {
+                return Err(self.error(span, format!("text `{id}` is listed twice")));
+            }
+            texts.push(text);
+        }
+        let owned: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        if texts.len() == 1 {
+            return Ok((owned, texts[0].geometry.clone(), None));
+        }
+        if proposal.position.is_some() || proposal.status_quo.is_some() || proposal.salience.is_some() {
+            return Err(self.error(
+                span,
+                "a series `like` draws position, status_quo and salience in every run; remove them, or like one text",
+            ));
+        }
+        let coefficients: Vec<Vec<f64>> = texts
+            .iter()
+            .map(|t| {
+                let (mut a, b) = t.geometry.coefficients();
+                a.push(b);
+                a
+            })
+            .collect();
+        let size = coefficients[0].len();
+        let mean: Vec<f64> =
+            (0..size).map(|r| coefficients.iter().map(|c| c[r]).sum::<f64>() / coefficients.len() as f64).collect();
+        let d = size - 1;
+        let geometry = TextGeometry::from_coefficients(&mean[..d], mean[d]);
+        let factor = crate::fit::calibrate::cholesky(&calibration.model.series_covariance);
+        Ok((owned, geometry, Some(TextDraw { mean, factor })))
     }
 
     /// `all[k]`: a real-valued scalar parameter, not uncertain yet, with a
@@ -422,6 +499,13 @@ impl Builder<'_, '_> {
         let raw = entry.get_ref();
         let (param, param_span) = (raw.param.get_ref(), raw.param.span());
         let path = ParamPath::parse(&self.scenario, param).map_err(|m| self.error(param_span.clone(), m))?;
+        if let ParamPath::Proposal(j, ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience) =
+            path
+            && self.scenario.proposals[j].draw.is_some()
+        {
+            let message = format!("`{param}` is drawn every run from the proposal's series `like`; it cannot also be uncertain");
+            return Err(self.error(param_span, message));
+        }
         let target = path.target();
         let ParamTarget::Real { min, max, min_open } = target else {
             let why = match target {

@@ -19,6 +19,7 @@ mod source;
 mod tests;
 
 use crate::model::Scenario;
+use crate::roster::Roster;
 use std::fmt;
 use std::path::Path;
 
@@ -64,11 +65,16 @@ impl fmt::Display for ScenarioError {
 ///
 /// Errors name the file as `path` displays.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    load_with_text(path, overrides).map(|(scenario, _)| scenario)
+    load_with_text(path, overrides, None).map(|(scenario, _)| scenario)
 }
 
-/// [`load`], also returning the file's text (for the manifest's hash).
-pub fn load_with_text(path: &Path, overrides: &[String]) -> Result<(Scenario, String), ScenarioError> {
+/// [`load`] with a roster directory (`--roster DIR`) that wins over the
+/// file's `scenario.roster`; also returns the file's text (for the manifest's hash).
+pub fn load_with_text(
+    path: &Path,
+    overrides: &[String],
+    roster: Option<&Path>,
+) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         file: file.clone(),
@@ -77,7 +83,7 @@ pub fn load_with_text(path: &Path, overrides: &[String]) -> Result<(Scenario, St
         field: String::new(),
         message: format!("cannot read the scenario file: {e}"),
     })?;
-    Ok((parse(&text, &file, overrides)?, text))
+    Ok((parse_with_roster(&text, &file, overrides, roster)?, text))
 }
 
 /// Parses and validates scenario `text` (named `file` in errors), then
@@ -88,8 +94,35 @@ pub fn load_with_text(path: &Path, overrides: &[String]) -> Result<(Scenario, St
 /// changes the bloc membership in force; every other override is applied
 /// after the file has been validated, through [`crate::model::ParamPath`].
 pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    parse_with_roster(text, file, overrides, None)
+}
+
+/// [`parse`] on the calibrated roster in directory `roster` (`--roster`),
+/// which wins over the file's `scenario.roster` (a directory relative to the
+/// file); with neither, the embedded roster.
+pub fn parse_with_roster(
+    text: &str,
+    file: &str,
+    overrides: &[String],
+    roster: Option<&Path>,
+) -> Result<Scenario, ScenarioError> {
     let overrides = overrides::parse_all(overrides)?;
     let source = source::Source::new(file, text);
     let raw = source.deserialize::<raw::RawFile>()?;
-    build::build(&source, raw, &overrides)
+    let loaded = match (roster, &raw.scenario.roster) {
+        (Some(dir), _) => Some(Roster::load_dir(dir).map_err(|e| ScenarioError {
+            file: "--roster".to_string(),
+            line: 0,
+            column: 0,
+            field: String::new(),
+            message: e.to_string(),
+        })?),
+        (None, Some(dir)) => {
+            let base = Path::new(file).parent().unwrap_or(Path::new(""));
+            let path = base.join(dir.get_ref());
+            Some(Roster::load_dir(&path).map_err(|e| source.error(dir.span(), e.to_string()))?)
+        }
+        (None, None) => None,
+    };
+    build::build(&source, raw, &overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
 }

@@ -46,6 +46,8 @@ pub(super) struct RawMeta {
     pub date: Option<Spanned<toml::Value>>,
     pub seed: Option<Spanned<u64>>,
     pub runs: Option<Spanned<u64>>,
+    /// A calibrated roster directory, relative to the scenario file.
+    pub roster: Option<Spanned<String>>,
 }
 
 /// `[model]`.

@@ -1,0 +1,11 @@
+//! Calibration: the maximum a posteriori fit of the model to recorded votes,
+//! through the influence rounds (MODEL.md, "Calibration").
+//!
+//! [`rounds`] exposes the rounds as a linear operator and its transpose,
+//! [`likelihood`] the log-posterior with its analytic gradient, [`lbfgs`]
+//! the optimiser.
+
+pub mod lbfgs;
+pub mod likelihood;
+pub mod rounds;
+pub mod calibrate;
