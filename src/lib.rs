@@ -6,6 +6,7 @@
 //! [`engine::Engine`]; [`batch`] runs it as a reproducible, parallel Monte
 //! Carlo batch into exact [`aggregate`]s, and [`export`] writes the CSV
 //! files. [`commands`] are the CLI's commands as library functions.
+//! [`history`] reads recorded roll-call votes, for calibration.
 //!
 //! ```
 //! use ungasim::{aggregate::Tally, batch, scenario};
