@@ -67,7 +67,8 @@ pub fn calibrate(settings: &CalibrateSettings, roster: &Roster) -> anyhow::Resul
 /// Refuses a directory holding anything but a roster's files, or those without `force`.
 fn check_out(out: &Path, force: bool) -> anyhow::Result<()> {
     let Ok(entries) = std::fs::read_dir(out) else { return Ok(()) };
-    let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     let foreign: Vec<&String> = names.iter().filter(|n| !ROSTER_FILES.contains(&n.as_str())).collect();
     if !foreign.is_empty() {
@@ -86,10 +87,8 @@ fn join(names: &[&String]) -> String {
 /// Writes the roster files and the fit report into `out`.
 pub fn write(out: &Path, outcome: &Outcome) -> anyhow::Result<()> {
     outcome.calibration.write_dir(out)?;
-    for (name, text) in [
-        ("fit.csv", outcome.report.csv()),
-        ("report.txt", outcome.report.render(&outcome.calibration)),
-    ] {
+    for (name, text) in [("fit.csv", outcome.report.csv()), ("report.txt", outcome.report.render(&outcome.calibration))]
+    {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }

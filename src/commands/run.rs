@@ -80,7 +80,8 @@ pub fn run(
 ) -> anyhow::Result<RunReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (mut scenario, text): (Scenario, String) = scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
+    let (mut scenario, text): (Scenario, String) =
+        scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
     if let Some(seed) = settings.seed {
         scenario.seed = seed;
     }

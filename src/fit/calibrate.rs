@@ -209,54 +209,11 @@ pub fn calibrate(
     series: &BTreeMap<String, String>,
     settings: &Settings,
 ) -> Result<Outcome, FitError> {
-    if calls.texts.is_empty() {
-        return Err(FitError::NoTexts);
-    }
-    if !(1..=3).contains(&settings.dims) {
-        return Err(FitError::Settings(format!("--dims must be 1, 2 or 3, not {}", settings.dims)));
-    }
-    let n = roster.states.len();
-    let dims = settings.dims.max(2);
-    let development = development_prior(&roster.states.iter().map(|s| s.capacity).collect::<Vec<_>>());
-    let mut prior_mean = vec![0.0; n * dims];
-    for i in 0..n {
-        prior_mean[i * dims + 1] = development[i];
-    }
-    let latest = roster.latest_date();
-    let data = Data {
-        roster,
-        ids: calls.texts.iter().map(|t| t.id.clone()).collect(),
-        dates: calls.texts.iter().map(|t| t.date.unwrap_or(latest)).collect(),
-        sponsors: calls.texts.iter().map(|t| t.sponsor).collect(),
-        series: calls.texts.iter().map(|t| series.get(&t.id).cloned()).collect(),
-        votes: calls
-            .votes
-            .iter()
-            .zip(&calls.texts)
-            .map(|(votes, text)| {
-                votes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| match v {
-                        _ if Some(i) == text.sponsor => None,
-                        Vote::Yes => Some(0),
-                        Vote::No => Some(1),
-                        Vote::Abstain => Some(2),
-                        Vote::Absent => None,
-                    })
-                    .collect()
-            })
-            .collect(),
-        dims,
-        free_dims: settings.dims,
-        prior_mean,
-        settings: settings.clone(),
-    };
+    let data = Data::new(roster, calls, series, settings)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.max(1))
         .build()
         .map_err(|e| FitError::Settings(format!("cannot start {} threads: {e}", settings.threads)))?;
-
     let mut points: Vec<(f64, f64)> = Vec::new();
     for &lambda in &settings.conformity_grid {
         if lambda == 0.0 {
@@ -267,51 +224,141 @@ pub fn calibrate(
     }
     let mut grid: Vec<GridPoint> =
         pool.install(|| points.par_iter().map(|&(lambda, kappa)| data.grid_point(lambda, kappa, false)).collect());
-    let best = grid
-        .iter()
-        .enumerate()
-        .fold(0, |best, (k, g)| if g.loo_log_loss < grid[best].loo_log_loss { k } else { best });
+    let best =
+        grid.iter().enumerate().fold(0, |best, (k, g)| if g.loo_log_loss < grid[best].loo_log_loss { k } else { best });
     let (lambda, kappa) = (grid[best].conformity, grid[best].cohesion_scale);
     let with_offsets = data.grid_point(lambda, kappa, true);
     let band_offsets = with_offsets.loo_log_loss < grid[best].loo_log_loss;
     grid.push(with_offsets);
 
-    let networks = data.networks(lambda, kappa, &(0..data.ids.len()).collect::<Vec<_>>());
-    let posterior = data.posterior(networks, band_offsets);
-    let minimum = data.fit(&posterior, None);
-    let mut params = posterior.unpack(&minimum.x);
-    let usa = roster.states.iter().position(|s| s.iso3 == "USA");
-    if let Some(usa) = usa
-        && params.position[usa * dims] > 0.0
-    {
+    let choice = Choice { conformity: lambda, cohesion_scale: kappa, band_offsets };
+    Ok(data.final_fit(calls, &choice, grid))
+}
+
+/// A point of the grid: conformity, cohesion factor, per-state bands or not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Choice {
+    /// Conformity of every state.
+    pub conformity: f64,
+    /// Factor on the blocs' default cohesion.
+    pub cohesion_scale: f64,
+    /// Whether states get their own bands.
+    pub band_offsets: bool,
+}
+
+/// Fits at one grid point, without the grid search (a leave-one-out refit
+/// at the chosen point, for example); the calibration's grid is `grid`.
+pub fn fit_at(
+    roster: &Roster,
+    calls: &RollCalls,
+    series: &BTreeMap<String, String>,
+    settings: &Settings,
+    choice: &Choice,
+    grid: Vec<GridPoint>,
+) -> Result<Outcome, FitError> {
+    let data = Data::new(roster, calls, series, settings)?;
+    Ok(data.final_fit(calls, choice, grid))
+}
+
+impl Data<'_> {
+    fn final_fit(&self, calls: &RollCalls, choice: &Choice, grid: Vec<GridPoint>) -> Outcome {
+        let data = self;
+        let (lambda, kappa, band_offsets) = (choice.conformity, choice.cohesion_scale, choice.band_offsets);
+        let (roster, n, dims) = (data.roster, data.roster.states.len(), data.dims);
+        let networks = data.networks(lambda, kappa, &(0..data.ids.len()).collect::<Vec<_>>());
+        let posterior = data.posterior(networks, band_offsets);
+        let minimum = data.fit(&posterior, None);
+        let mut params = posterior.unpack(&minimum.x);
+        let usa = roster.states.iter().position(|s| s.iso3 == "USA");
+        if let Some(usa) = usa
+            && params.position[usa * dims] > 0.0
+        {
+            for i in 0..n {
+                params.position[i * dims] = -params.position[i * dims];
+            }
+            for t in &mut params.text {
+                t[0] = -t[0];
+            }
+        }
+        let mut report = FitReport {
+            texts: Vec::new(),
+            overall: Score::default(),
+            iterations: minimum.iterations,
+            converged: minimum.converged,
+            gradient_norm: minimum.gradient_norm,
+            undated: calls.texts.iter().filter(|t| t.date.is_none()).count(),
+        };
+        for j in 0..data.ids.len() {
+            let probabilities = probabilities(&posterior.stances(j, &params), &params);
+            let score = Score::of(&data.votes[j], &probabilities);
+            report.overall.add(&score);
+            report.texts.push((data.ids[j].clone(), score));
+        }
+        let calibration = data.calibration(calls, &params, lambda, kappa, band_offsets, grid);
+        Outcome { calibration, report }
+    }
+}
+
+impl<'a> Data<'a> {
+    fn new(
+        roster: &'a Roster,
+        calls: &RollCalls,
+        series: &BTreeMap<String, String>,
+        settings: &Settings,
+    ) -> Result<Data<'a>, FitError> {
+        if calls.texts.is_empty() {
+            return Err(FitError::NoTexts);
+        }
+        if !(1..=3).contains(&settings.dims) {
+            return Err(FitError::Settings(format!("--dims must be 1, 2 or 3, not {}", settings.dims)));
+        }
+        let n = roster.states.len();
+        let dims = settings.dims.max(2);
+        let development = development_prior(&roster.states.iter().map(|s| s.capacity).collect::<Vec<_>>());
+        let mut prior_mean = vec![0.0; n * dims];
         for i in 0..n {
-            params.position[i * dims] = -params.position[i * dims];
+            prior_mean[i * dims + 1] = development[i];
         }
-        for t in &mut params.text {
-            t[0] = -t[0];
-        }
+        let latest = roster.latest_date();
+        Ok(Data {
+            roster,
+            ids: calls.texts.iter().map(|t| t.id.clone()).collect(),
+            dates: calls.texts.iter().map(|t| t.date.unwrap_or(latest)).collect(),
+            sponsors: calls.texts.iter().map(|t| t.sponsor).collect(),
+            series: calls.texts.iter().map(|t| series.get(&t.id).cloned()).collect(),
+            votes: calls
+                .votes
+                .iter()
+                .zip(&calls.texts)
+                .map(|(votes, text)| {
+                    votes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| match v {
+                            _ if Some(i) == text.sponsor => None,
+                            Vote::Yes => Some(0),
+                            Vote::No => Some(1),
+                            Vote::Abstain => Some(2),
+                            Vote::Absent => None,
+                        })
+                        .collect()
+                })
+                .collect(),
+            dims,
+            free_dims: settings.dims,
+            prior_mean,
+            settings: settings.clone(),
+        })
     }
-    let mut report = FitReport {
-        texts: Vec::new(),
-        overall: Score::default(),
-        iterations: minimum.iterations,
-        converged: minimum.converged,
-        gradient_norm: minimum.gradient_norm,
-        undated: calls.texts.iter().filter(|t| t.date.is_none()).count(),
-    };
-    for j in 0..data.ids.len() {
-        let probabilities = probabilities(&posterior.stances(j, &params), &params);
-        let score = Score::of(&data.votes[j], &probabilities);
-        report.overall.add(&score);
-        report.texts.push((data.ids[j].clone(), score));
-    }
-    let calibration = data.calibration(calls, &params, lambda, kappa, band_offsets, grid);
-    Ok(Outcome { calibration, report })
 }
 
 /// Per state `[yes, no, abstain]` of a present state at `stances`.
 fn probabilities(stances: &[f64], params: &Params) -> Vec<[f64; 3]> {
-    stances.iter().enumerate().map(|(i, &y)| noise::vote_probabilities(Noise::Logistic, y, params.band(i), 1.0)).collect()
+    stances
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| noise::vote_probabilities(Noise::Logistic, y, params.band(i), 1.0))
+        .collect()
 }
 
 impl Data<'_> {
@@ -475,7 +522,8 @@ impl Data<'_> {
                 }
             })
             .collect();
-        let coefficients: Vec<(Option<&String>, &Vec<f64>)> = self.series.iter().map(Option::as_ref).zip(&params.text).collect();
+        let coefficients: Vec<(Option<&String>, &Vec<f64>)> =
+            self.series.iter().map(Option::as_ref).zip(&params.text).collect();
         let covariance = pooled_covariance(&coefficients);
         let model = CalibratedModel {
             dimensions,
@@ -499,7 +547,8 @@ fn principal_component(columns: &[Vec<f64>], n: usize, deflate: Option<&[f64]>) 
     let mut u: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64 / 7.0).collect();
     for _ in 0..200 {
         if let Some(f) = deflate {
-            let projection = u.iter().zip(f).map(|(a, b)| a * b).sum::<f64>() / f.iter().map(|b| b * b).sum::<f64>().max(1e-300);
+            let projection =
+                u.iter().zip(f).map(|(a, b)| a * b).sum::<f64>() / f.iter().map(|b| b * b).sum::<f64>().max(1e-300);
             for (a, b) in u.iter_mut().zip(f) {
                 *a -= projection * b;
             }
@@ -579,7 +628,13 @@ pub fn cholesky(covariance: &[Vec<f64>]) -> Vec<Vec<f64>> {
             for k in 0..c {
                 s -= l[r][k] * l[c][k];
             }
-            l[r][c] = if r == c { s.max(0.0).sqrt() } else if l[c][c] > 0.0 { s / l[c][c] } else { 0.0 };
+            l[r][c] = if r == c {
+                s.max(0.0).sqrt()
+            } else if l[c][c] > 0.0 {
+                s / l[c][c]
+            } else {
+                0.0
+            };
         }
     }
     l
@@ -603,8 +658,7 @@ fn forecast(
     let mut total = vec![[0.0; 3]; n];
     for _ in 0..FORECAST_DRAWS {
         let z: Vec<f64> = (0..=d).map(|_| StandardNormal.sample(&mut rng)).collect();
-        let draw: Vec<f64> =
-            (0..=d).map(|r| mean[r] + (0..=r).map(|c| factor[r][c] * z[c]).sum::<f64>()).collect();
+        let draw: Vec<f64> = (0..=d).map(|r| mean[r] + (0..=r).map(|c| factor[r][c] * z[c]).sum::<f64>()).collect();
         for i in 0..n {
             let y = (0..d).map(|k| draw[k] * smoothed[k][i]).sum::<f64>() + draw[d] + text.offset[i];
             let p = noise::vote_probabilities(Noise::Logistic, y, params.band(i), 1.0);
@@ -621,31 +675,68 @@ impl FitReport {
     pub fn render(&self, calibration: &Calibration) -> String {
         let m = &calibration.model;
         let mut out = String::new();
-        writeln!(out, "Calibration: {} texts, {} free dimension(s) of {}", self.texts.len(), m.free_dimensions, m.dimensions.join(", ")).unwrap();
+        writeln!(
+            out,
+            "Calibration: {} texts, {} free dimension(s) of {}",
+            self.texts.len(),
+            m.free_dimensions,
+            m.dimensions.join(", ")
+        )
+        .unwrap();
         if m.free_dimensions == 1 {
             writeln!(out, "(development is fixed at 2 x (mean capacity - capacity))").unwrap();
         }
         if self.undated > 0 {
-            writeln!(out, "{} text(s) without a date were fitted with the roster's latest bloc membership", self.undated).unwrap();
+            writeln!(
+                out,
+                "{} text(s) without a date were fitted with the roster's latest bloc membership",
+                self.undated
+            )
+            .unwrap();
         }
         writeln!(out, "\nGrid (leave-one-resolution-out forecasts from the rest of each series):").unwrap();
-        writeln!(out, "{:>10} {:>8} {:>12} {:>12} {:>9}", "conformity", "cohesion", "band_offsets", "loo_logloss", "loo_acc").unwrap();
+        writeln!(
+            out,
+            "{:>10} {:>8} {:>12} {:>12} {:>9}",
+            "conformity", "cohesion", "band_offsets", "loo_logloss", "loo_acc"
+        )
+        .unwrap();
         for g in &m.grid {
-            writeln!(out, "{:>10.2} {:>8.2} {:>12} {:>12.4} {:>9.4}", g.conformity, g.cohesion_scale, g.band_offsets, g.loo_log_loss, g.loo_accuracy).unwrap();
+            writeln!(
+                out,
+                "{:>10.2} {:>8.2} {:>12} {:>12.4} {:>9.4}",
+                g.conformity, g.cohesion_scale, g.band_offsets, g.loo_log_loss, g.loo_accuracy
+            )
+            .unwrap();
         }
         writeln!(
             out,
             "chosen: conformity {}, cohesion x {}, band offsets {}, common band {:.3}\n",
-            m.conformity, m.cohesion_scale, if m.band_offsets { "kept" } else { "not kept" }, m.abstain_band
+            m.conformity,
+            m.cohesion_scale,
+            if m.band_offsets { "kept" } else { "not kept" },
+            m.abstain_band
         )
         .unwrap();
         writeln!(out, "In sample (present votes, sponsors left out):").unwrap();
-        writeln!(out, "{:<16} {:>6} {:>10} {:>8} {:>7} {:>7} {:>11}", "text", "votes", "loglik", "correct", "APRE", "Brier", "abstentions").unwrap();
+        writeln!(
+            out,
+            "{:<16} {:>6} {:>10} {:>8} {:>7} {:>7} {:>11}",
+            "text", "votes", "loglik", "correct", "APRE", "Brier", "abstentions"
+        )
+        .unwrap();
         let line = |out: &mut String, name: &str, s: &Score| {
             writeln!(
                 out,
                 "{:<16} {:>6} {:>10.2} {:>8.4} {:>7.4} {:>7.4} {:>5}/{:<5}",
-                name, s.votes, s.log_likelihood, s.accuracy(), s.apre(), s.brier(), s.abstentions_predicted, s.abstentions
+                name,
+                s.votes,
+                s.log_likelihood,
+                s.accuracy(),
+                s.apre(),
+                s.brier(),
+                s.abstentions_predicted,
+                s.abstentions
             )
             .unwrap();
         };
@@ -672,7 +763,14 @@ impl FitReport {
             writeln!(
                 out,
                 "{},{},{:.6},{:.6},{:.6},{:.6},{},{}",
-                id, s.votes, s.log_likelihood, s.accuracy(), s.apre(), s.brier(), s.abstentions, s.abstentions_predicted
+                id,
+                s.votes,
+                s.log_likelihood,
+                s.accuracy(),
+                s.apre(),
+                s.brier(),
+                s.abstentions,
+                s.abstentions_predicted
             )
             .unwrap();
         }

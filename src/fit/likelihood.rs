@@ -200,12 +200,8 @@ impl Posterior {
                 *g -= delta * precision;
             }
         }
-        let grad = Params {
-            position: grad_position,
-            text: grad_text,
-            log_band: grad_log_band,
-            band_offset: grad_offset,
-        };
+        let grad =
+            Params { position: grad_position, text: grad_text, log_band: grad_log_band, band_offset: grad_offset };
         let mut gradient = self.pack(&grad);
         for g in &mut gradient {
             *g = -*g;

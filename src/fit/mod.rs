@@ -5,7 +5,7 @@
 //! [`likelihood`] the log-posterior with its analytic gradient, [`lbfgs`]
 //! the optimiser.
 
+pub mod calibrate;
 pub mod lbfgs;
 pub mod likelihood;
 pub mod rounds;
-pub mod calibrate;

@@ -166,7 +166,11 @@ pub struct CalibrationError {
 /// Formats a number with 6 decimals, without a negative zero.
 fn number(x: f64) -> String {
     let s = format!("{x:.6}");
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { s.trim_start_matches('-').to_string() } else { s }
+    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    }
 }
 
 /// Rounds to 6 decimals (what the files hold).
@@ -264,12 +268,8 @@ impl Calibration {
         texts: (&str, &str),
         iso3: &[String],
     ) -> Result<Calibration, CalibrationError> {
-        let model_error = |message: String| CalibrationError {
-            file: model.0.to_string(),
-            line: 0,
-            field: String::new(),
-            message,
-        };
+        let model_error =
+            |message: String| CalibrationError { file: model.0.to_string(), line: 0, field: String::new(), message };
         let parsed: CalibratedModel = serde_json::from_str(model.1).map_err(|e| CalibrationError {
             file: model.0.to_string(),
             line: e.line(),
@@ -304,11 +304,16 @@ impl Calibration {
         let mut calibrated_states = Vec::with_capacity(iso3.len());
         for (r, (row, code)) in table.rows.iter().zip(iso3).enumerate() {
             if &row[0] != code {
-                return Err(table.error(r, "iso3", format!("`{}` where the roster has `{code}` (roster order)", row[0])));
+                return Err(table.error(
+                    r,
+                    "iso3",
+                    format!("`{}` where the roster has `{code}` (roster order)", row[0]),
+                ));
             }
             let attendance = table.number(r, 1, 0.0, 1.0)?;
             let abstain_band = if row[2].is_empty() { None } else { Some(table.number(r, 2, 0.0, f64::INFINITY)?) };
-            let position = (0..d).map(|k| table.number(r, 3 + k, f64::NEG_INFINITY, f64::INFINITY)).collect::<Result<_, _>>()?;
+            let position =
+                (0..d).map(|k| table.number(r, 3 + k, f64::NEG_INFINITY, f64::INFINITY)).collect::<Result<_, _>>()?;
             calibrated_states.push(CalibratedState { iso3: code.clone(), attendance, abstain_band, position });
         }
 
@@ -338,9 +343,9 @@ impl Calibration {
             let mut recorded = [0u32; 4];
             for (k, slot) in recorded.iter_mut().enumerate() {
                 let column = 5 + 2 * d + k;
-                *slot = row[column].parse().map_err(|_| {
-                    table.error(r, &expected[column], format!("`{}` is not a count", row[column]))
-                })?;
+                *slot = row[column]
+                    .parse()
+                    .map_err(|_| table.error(r, &expected[column], format!("`{}` is not a count", row[column])))?;
             }
             calibrated_texts.push(CalibratedText {
                 id: row[0].clone(),

@@ -188,8 +188,9 @@ impl Roster {
         }
     }
 
-    /// Puts `calibration`'s values on the states.
-    fn with_calibration(mut self, calibration: Calibration, source: &str) -> Roster {
+    /// This roster's facts with `calibration`'s values on the states;
+    /// `source` names it (in manifests and messages).
+    pub fn with_calibration(mut self, calibration: Calibration, source: &str) -> Roster {
         for (state, fitted) in self.states.iter_mut().zip(&calibration.states) {
             state.attendance = fitted.attendance;
             state.position.clone_from(&fitted.position);

@@ -13,8 +13,8 @@ use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProp
 use super::source::Source;
 use crate::date::Date;
 use crate::model::{
-    Bloc, Dist, Force, Majority, ModelField, Noise, ParamPath, ParamTarget, ParamValue, Proposal,
-    ProposalField, Scenario, StateField, TextDraw, Tie, Uncertain, Vote,
+    Bloc, Dist, Force, Majority, ModelField, Noise, ParamPath, ParamTarget, ParamValue, Proposal, ProposalField,
+    Scenario, StateField, TextDraw, Tie, Uncertain, Vote,
 };
 
 /// What a proposal's `like` resolves to: the ids, the geometry, the per-run draw of a series.
@@ -409,11 +409,11 @@ impl Builder<'_, '_> {
                 None => Majority::Simple,
             };
             let origin = vec![0.0; self.scenario.dimensions.len()];
-            let (ids, geometry, draw) = like.unwrap_or((Vec::new(), TextGeometry {
-                position: origin.clone(),
-                status_quo: origin,
-                salience: 1.0,
-            }, None));
+            let (ids, geometry, draw) = like.unwrap_or((
+                Vec::new(),
+                TextGeometry { position: origin.clone(), status_quo: origin, salience: 1.0 },
+                None,
+            ));
             self.scenario.proposals.push(Proposal {
                 id: id.clone(),
                 title: proposal.title.as_ref().map_or_else(|| id.clone(), |t| t.get_ref().clone()),
@@ -499,11 +499,14 @@ impl Builder<'_, '_> {
         let raw = entry.get_ref();
         let (param, param_span) = (raw.param.get_ref(), raw.param.span());
         let path = ParamPath::parse(&self.scenario, param).map_err(|m| self.error(param_span.clone(), m))?;
-        if let ParamPath::Proposal(j, ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience) =
-            path
+        if let ParamPath::Proposal(
+            j,
+            ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience,
+        ) = path
             && self.scenario.proposals[j].draw.is_some()
         {
-            let message = format!("`{param}` is drawn every run from the proposal's series `like`; it cannot also be uncertain");
+            let message =
+                format!("`{param}` is drawn every run from the proposal's series `like`; it cannot also be uncertain");
             return Err(self.error(param_span, message));
         }
         let target = path.target();
