@@ -217,3 +217,62 @@ fn stances_from(smoothed: &[Vec<f64>], text: &[f64], offset: &[f64]) -> Vec<f64>
         .map(|i| (0..d).map(|dim| text[dim] * smoothed[dim][i]).sum::<f64>() + text[d] + offset[i])
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A posterior on the real network (2019 blocs and ties, conformity 0.5,
+    /// 3 rounds) with synthetic votes on three texts, band offsets on.
+    fn posterior() -> Posterior {
+        let roster = crate::roster::Roster::embedded();
+        let n = roster.states.len();
+        let (_, blocs, ties) = roster.resolve("2019-12-12".parse().unwrap());
+        let rounds = LinearRounds::new(&vec![0.5; n], &blocs, &ties, 3);
+        let texts = (0..3)
+            .map(|j| FitText {
+                votes: (0..n).map(|i| if (i + j) % 11 == 0 { None } else { Some(((i * 7 + j) % 3) as u8) }).collect(),
+                offset: rounds.apply(&(0..n).map(|i| if i % 13 == j { 0.4 } else { 0.0 }).collect::<Vec<_>>()),
+                rounds: rounds.clone(),
+            })
+            .collect();
+        Posterior {
+            texts,
+            dims: 3,
+            free_dims: 2,
+            prior_mean: (0..n * 3).map(|k| if k % 3 == 1 { 0.3 - (k % 5) as f64 * 0.1 } else { 0.0 }).collect(),
+            band_offsets: true,
+        }
+    }
+
+    /// The analytic gradient against central finite differences, in every
+    /// kind of parameter (positions, text coefficients, band, band offsets).
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let posterior = posterior();
+        let len = posterior.len();
+        let v: Vec<f64> = (0..len).map(|k| ((k * 37 % 101) as f64 / 101.0 - 0.5) * 1.6).collect();
+        let (_, gradient) = posterior.objective(&v);
+        let n = posterior.states();
+        let texts_start = n * posterior.free_dims;
+        let band = texts_start + 3 * (posterior.dims + 1);
+        let probes = [0, 1, 2, 101, 385, texts_start, texts_start + 3, texts_start + 7, band, band + 1, band + 150];
+        for &k in &probes {
+            let h = 1e-6;
+            let mut up = v.clone();
+            up[k] += h;
+            let mut down = v.clone();
+            down[k] -= h;
+            let numeric = (posterior.objective(&up).0 - posterior.objective(&down).0) / (2.0 * h);
+            let tolerance = 1e-5 * numeric.abs().max(1.0);
+            assert!((numeric - gradient[k]).abs() < tolerance, "parameter {k}: analytic {} numeric {numeric}", gradient[k]);
+        }
+    }
+
+    #[test]
+    fn pack_inverts_unpack() {
+        let posterior = posterior();
+        let v: Vec<f64> = (0..posterior.len()).map(|k| k as f64 * 0.01).collect();
+        assert_eq!(posterior.pack(&posterior.unpack(&v)), v);
+    }
+}

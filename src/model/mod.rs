@@ -13,7 +13,7 @@ use crate::date::Date;
 use serde::Serialize;
 
 /// Version of the model semantics (MODEL.md); recorded in every manifest.
-pub const MODEL_VERSION: &str = "1";
+pub const MODEL_VERSION: &str = "2";
 
 /// How the vote noise eps is distributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -106,7 +106,8 @@ fn minimal_scenario_takes_every_default() {
     assert_eq!(scenario.description, "");
     assert_eq!(scenario.date, roster.latest_date());
     assert_eq!((scenario.seed, scenario.runs), (0, 10_000));
-    assert_eq!(scenario.model, ModelParams::default());
+    // The model defaults are the embedded calibration's.
+    assert_eq!(scenario.model, roster.model_defaults());
     assert_eq!(scenario.dimensions, ["sovereignty", "development"]);
     assert_eq!(scenario.states.len(), roster.states.len());
     let p = &scenario.proposals[0];
@@ -122,7 +123,7 @@ fn rich_scenario_applies_every_table() {
     let s = parsed(RICH, &[]).unwrap();
     assert_eq!((s.seed, s.runs, s.date.to_string().as_str()), (73, 200, "2018-12-05"));
     assert_eq!((s.model.noise, s.model.noise_scale, s.model.rounds), (Noise::Normal, 0.8, 2));
-    assert_eq!(s.model.conformity, ModelParams::default().conformity);
+    assert_eq!(s.model.conformity, crate::roster::Roster::embedded().model_defaults().conformity);
 
     let (a, b) = (&s.proposals[0], &s.proposals[1]);
     assert_eq!(a.title, "ICTs, Russian draft");
@@ -260,7 +261,7 @@ fn resolved_json_names_states_and_resolves_defaults() {
     assert_eq!(json["model"]["noise"], "normal");
     let ind = json["states"].as_array().unwrap().iter().find(|s| s["iso3"] == "IND").unwrap();
     assert_eq!(ind["conformity"], 0.1);
-    assert_eq!(ind["abstain_band"], ModelParams::default().abstain_band);
+    assert_eq!(ind["abstain_band"], crate::roster::Roster::embedded().model_defaults().abstain_band);
     let eu = json["blocs"].as_array().unwrap().iter().find(|b| b["id"] == "EU").unwrap();
     assert_eq!(eu["leader"], "DEU");
     assert_eq!(eu["members"].as_array().unwrap().len(), 28);

@@ -395,7 +395,7 @@ vote = "abstain"
 fn scenario_text(name: &str, date: &str, seed: u64, model: &str, tables: &str) -> String {
     format!(
         "[scenario]\nname = \"{name}\"\ndate = \"{date}\"\nseed = {seed}\n\n\
-         [model]\nposition_jitter = 0.0\n{model}\n{PROPOSALS}\n{tables}\n"
+         [model]\nposition_jitter = 0.0\nabstain_band = 0.5\n{model}\n{PROPOSALS}\n{tables}\n"
     )
 }
 
@@ -540,8 +540,8 @@ fn count_distributions_match_the_exact_pmfs() {
 }
 
 /// Required test 5: P(decisive) on the close simple-majority vote. State i
-/// is decisive iff the others' Yes - No is -1 or 0 (then i's Yes passes it
-/// and i's No does not), whatever i itself votes; the exact value comes
+/// is decisive iff the others' Yes - No is 0 or +1 (then i's Yes passes it,
+/// yes + 1 > no, and i's No does not, yes <= no + 1), whatever i itself votes; the exact value comes
 /// from the joint distribution without i. Within 4.5 binomial SEs.
 #[test]
 fn decisiveness_on_a_close_vote() {
@@ -556,7 +556,7 @@ fn decisiveness_on_a_close_vote() {
             let i = sc.state_index(iso3).unwrap();
             let mut others = case.probs[j].clone();
             others.remove(i);
-            let decisive = YesNo::new(&others).probability(|yes, no| yes == no || yes + 1 == no);
+            let decisive = YesNo::new(&others).probability(|yes, no| yes == no || yes == no + 1);
             assert!(decisive > 0.01, "{}: P(decisive) of {iso3} is only {decisive}", case.label(j));
             checks.frequency(
                 || format!("{}: {iso3} P(decisive)", case.label(j)),
