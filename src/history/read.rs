@@ -211,7 +211,7 @@ fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines) -> HistoryError {
     let line = e.position().map_or(0, |p| lines.at(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} fields, but the header has {expected_len}")
+            format!("the row has {len} fields, but the header has {expected_len}")
         }
         _ => format!("not readable as CSV: {e}"),
     };
@@ -239,7 +239,7 @@ fn layout(headers: &[String]) -> Result<Layout, String> {
     let complete = |columns: &[&str]| columns.iter().all(|c| find(c).is_some());
     match (complete(&LONG_COLUMNS), complete(&UNVOTES_COLUMNS)) {
         (true, true) => Err(format!(
-            "has the columns of both layouts (long: {}; unvotes: {}); keep one layout's",
+            "has the columns of both layouts (long: {}; unvotes: {}); a file has one layout",
             quoted(&LONG_COLUMNS),
             quoted(&UNVOTES_COLUMNS)
         )),
