@@ -6,5 +6,6 @@ mod cli;
 mod common;
 mod golden;
 mod reproducibility;
+mod rollcall_errors;
 mod scenario_errors;
 mod statistics;
