@@ -7,5 +7,6 @@ mod common;
 mod golden;
 mod reproducibility;
 mod rollcall_errors;
+mod rollcalls;
 mod scenario_errors;
 mod statistics;
