@@ -107,16 +107,13 @@ impl<'r> Codes<'r> {
 
     fn unknown_iso2(&self, code: &str) -> String {
         let upper = code.to_ascii_uppercase();
-        let tail = if upper != code && (self.iso2.contains_key(upper.as_str())) {
+        let iso3_match = self.iso3.get(upper.as_str()).map(|&i| self.roster.states[i].iso3.as_str());
+        let tail = if upper != code && self.iso2.contains_key(upper.as_str()) {
             format!("; did you mean `{upper}`?")
-        } else if let Some(&i) = self.iso3.get(upper.as_str()) {
-            let iso3 = &self.roster.states[i].iso3;
-            match iso2_table().iter().find(|(three, _)| three == iso3) {
-                Some((_, iso2)) => format!("; `{code}` is an ISO3 code, this layout uses ISO-2 codes: `{iso2}`"),
-                None => String::new(),
-            }
+        } else if let Some(iso2) = iso3_match.and_then(|iso3| iso2_table().iter().find(|(three, _)| three == iso3)) {
+            format!("; did you mean `{}`? (this layout uses ISO-2 codes)", iso2.1)
         } else {
-            "; this layout uses ISO 3166-1 alpha-2 codes such as `DE`".to_string()
+            ": not the ISO-2 code of a member state or of a former seat".to_string()
         };
         format!("unknown country code `{code}`{tail}")
     }

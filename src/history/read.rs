@@ -42,14 +42,6 @@ struct Row {
     vote: Vote,
 }
 
-/// What the rows of one text must agree on, and where each state's row was.
-struct TextRows {
-    date: Option<Date>,
-    sponsor: Option<usize>,
-    /// Line of each state's row; 0 for none yet.
-    lines: Vec<usize>,
-}
-
 /// Parses one file's contents (`file` names it in messages).
 pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<ParsedFile, HistoryError> {
     let error = |line: usize, field: &str, message: String| HistoryError {
@@ -78,7 +70,8 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
     let states = roster.states.len();
 
     let mut calls = RollCalls::default();
-    let mut rows: Vec<TextRows> = Vec::new();
+    // `row_lines[text][state]`: the line of the state's row on the text; 0 for none yet.
+    let mut row_lines: Vec<Vec<usize>> = Vec::new();
     let mut first_lines: Vec<usize> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -96,14 +89,14 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
                     let message = format!("`{}` has {here} here but {there} at line {first}", row.key);
                     return Err(error(line, id_column, message));
                 }
-                if row.date != rows[t].date {
-                    let (here, there) = (show_date(row.date), show_date(rows[t].date));
+                if row.date != text.date {
+                    let (here, there) = (show_date(row.date), show_date(text.date));
                     let message = format!("`{}` has {here} here but {there} at line {first}", row.id);
                     return Err(error(line, "date", message));
                 }
-                if row.sponsor != rows[t].sponsor {
+                if row.sponsor != text.sponsor {
                     let show = |s: Option<usize>| s.map_or("none".to_string(), |i| roster.states[i].iso3.clone());
-                    let (here, there) = (show(row.sponsor), show(rows[t].sponsor));
+                    let (here, there) = (show(row.sponsor), show(text.sponsor));
                     let message = format!("`{}` has lead sponsor {here} here but {there} at line {first}", row.id);
                     return Err(error(line, "sponsor_lead", message));
                 }
@@ -133,7 +126,7 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
                     origin: format!("{file}:{line}"),
                 });
                 calls.votes.push(vec![Vote::Absent; states]);
-                rows.push(TextRows { date: row.date, sponsor: row.sponsor, lines: vec![0; states] });
+                row_lines.push(vec![0; states]);
                 first_lines.push(line);
                 t
             }
@@ -142,7 +135,7 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
             calls.skipped_rows += 1;
             continue;
         };
-        let first = rows[t].lines[state];
+        let first = row_lines[t][state];
         if first > 0 {
             let message = format!(
                 "second row of `{}` on `{}` (first at line {first})",
@@ -150,7 +143,7 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
             );
             return Err(error(line, state_column, message));
         }
-        rows[t].lines[state] = line;
+        row_lines[t][state] = line;
         calls.votes[t][state] = row.vote;
     }
     if calls.texts.is_empty() {
@@ -211,7 +204,7 @@ fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines) -> HistoryError {
     let line = e.position().map_or(0, |p| lines.at(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} fields, but the header has {expected_len}")
+            format!("the row has {len} fields, but the header has {expected_len}")
         }
         _ => format!("not readable as CSV: {e}"),
     };
@@ -239,7 +232,7 @@ fn layout(headers: &[String]) -> Result<Layout, String> {
     let complete = |columns: &[&str]| columns.iter().all(|c| find(c).is_some());
     match (complete(&LONG_COLUMNS), complete(&UNVOTES_COLUMNS)) {
         (true, true) => Err(format!(
-            "has the columns of both layouts (long: {}; unvotes: {}); keep one layout's",
+            "has the columns of both layouts (long: {}; unvotes: {}); a file has one layout",
             quoted(&LONG_COLUMNS),
             quoted(&UNVOTES_COLUMNS)
         )),

@@ -181,7 +181,10 @@ fn errors_name_file_line_and_field() {
         "f.csv:3: unres: `A` is also the unres of `rcid:1` (line 2); drop the `unres` column to name texts by rcid"
     );
     // Lines are counted right after \r\n and blank lines.
-    assert_eq!(error("resolution,iso3,vote\r\nT,USA,Y\r\n\r\nT,FRA\r\n"), "f.csv:4: 2 fields, but the header has 3");
+    assert_eq!(
+        error("resolution,iso3,vote\r\nT,USA,Y\r\n\r\nT,FRA\r\n"),
+        "f.csv:4: the row has 2 fields, but the header has 3"
+    );
     assert_eq!(
         error("\nresolution,iso3,vote,note\n\nT,USA,Y,\nT,FRA,Y,\"a\nb\"\nT,USA,N,\n"),
         "f.csv:7: iso3: second row of `USA` on `T` (first at line 4)"

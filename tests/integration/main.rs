@@ -6,5 +6,7 @@ mod cli;
 mod common;
 mod golden;
 mod reproducibility;
+mod rollcall_errors;
+mod rollcalls;
 mod scenario_errors;
 mod statistics;
