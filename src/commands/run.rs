@@ -111,6 +111,7 @@ pub fn run(
         scenario_path: settings.scenario.display().to_string(),
         scenario_sha256: manifest::sha256_hex(text.as_bytes()),
         scenario_name: scenario.name.clone(),
+        roster: scenario.roster.clone(),
         overrides: settings.overrides.clone(),
         seed: scenario.seed,
         runs,

@@ -25,6 +25,8 @@ pub struct Manifest {
     pub scenario_sha256: String,
     /// `scenario.name`.
     pub scenario_name: String,
+    /// The roster: `embedded`, or the calibrated roster directory used.
+    pub roster: String,
     /// `--set` overrides, in order.
     pub overrides: Vec<String>,
     /// Master seed.

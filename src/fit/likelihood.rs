@@ -265,7 +265,11 @@ mod tests {
             down[k] -= h;
             let numeric = (posterior.objective(&up).0 - posterior.objective(&down).0) / (2.0 * h);
             let tolerance = 1e-5 * numeric.abs().max(1.0);
-            assert!((numeric - gradient[k]).abs() < tolerance, "parameter {k}: analytic {} numeric {numeric}", gradient[k]);
+            assert!(
+                (numeric - gradient[k]).abs() < tolerance,
+                "parameter {k}: analytic {} numeric {numeric}",
+                gradient[k]
+            );
         }
     }
 

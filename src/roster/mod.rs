@@ -35,8 +35,6 @@ const CALIBRATION_TEXTS: &str = include_str!("../../data/calibration/texts.csv")
 const BLOCS_CSV: &str = include_str!("../../data/blocs.csv");
 const TIES_CSV: &str = include_str!("../../data/ties.csv");
 const CHANGES_CSV: &str = include_str!("../../data/membership_changes.csv");
-/// The recorded votes of 2018-2020 (`data/rollcalls_2018_2020.csv`).
-pub const ROLLCALLS_CSV: &str = include_str!("../../data/rollcalls_2018_2020.csv");
 
 /// One member state as the roster knows it.
 #[derive(Debug, Clone)]
