@@ -58,8 +58,11 @@ pub enum BatchError {
     },
     /// The per-run sink failed (e.g. writing `runs.csv`).
     #[error(transparent)]
-    Sink(#[from] std::io::Error),
+    Sink(SinkError),
 }
+
+/// What the per-run sink may fail with (it names its own file).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The run range of shard `index` (0-based) of `count` over `0..runs`:
 /// contiguous, as equal as possible, together covering every run once.
@@ -75,7 +78,7 @@ pub fn run(
     scenario: &Scenario,
     plan: &BatchPlan,
     progress: &(dyn Fn(u64) + Sync),
-    mut per_run: impl FnMut(&[RunRecord]) -> std::io::Result<()>,
+    mut per_run: impl FnMut(&[RunRecord]) -> Result<(), SinkError>,
 ) -> Result<Tally, BatchError> {
     let engine = Engine::new(scenario);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -97,7 +100,7 @@ pub fn run(
         for (tally, records) in &results {
             total.merge(tally);
             if plan.per_run {
-                per_run(records)?;
+                per_run(records).map_err(BatchError::Sink)?;
             }
         }
     }

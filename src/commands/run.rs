@@ -94,7 +94,7 @@ pub fn run(
     let plan = BatchPlan { runs: range.clone(), threads: settings.threads, per_run: settings.per_run };
     on_start(range.end - range.start);
     let tally = batch::run(&scenario, &plan, progress, |records| match runs_writer.as_mut() {
-        Some(writer) => writer.write(records),
+        Some(writer) => Ok(writer.write(records)?),
         None => Ok(()),
     })?;
     if let Some(writer) = runs_writer {
