@@ -88,6 +88,12 @@ pub fn run(
         Some(Shard { index, count }) => batch::shard_range(runs, index - 1, count),
         None => 0..runs,
     };
+    if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
+        anyhow::bail!(
+            "--shard {index}/{count} of {runs} runs is empty: {count} shards need at least {count} runs \
+             (pass more --runs or fewer shards)"
+        );
+    }
     let out_path = settings.out.clone().unwrap_or_else(|| default_out(&settings.scenario));
     let mut out = OutputDir::create(&out_path, settings.force)?;
     let mut runs_writer = if settings.per_run { Some(RunsWriter::create(&mut out, &scenario)?) } else { None };
