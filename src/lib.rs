@@ -34,6 +34,7 @@ pub mod commands;
 pub mod date;
 pub mod engine;
 pub mod export;
+pub mod interrupt;
 pub mod model;
 pub mod roster;
 pub mod scenario;

@@ -5,5 +5,5 @@
 mod run;
 mod states;
 
-pub use run::{RunReport, RunSettings, Shard, run};
+pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
