@@ -6,5 +6,6 @@ mod cli;
 mod common;
 mod golden;
 mod reproducibility;
+mod results_dir;
 mod scenario_errors;
 mod statistics;
