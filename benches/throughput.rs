@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 use ungasim::batch::{self, BatchPlan};
+use ungasim::interrupt::Interrupt;
 use ungasim::scenario;
 
 const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/oewg-vs-gge-2018.toml");
@@ -26,7 +27,7 @@ fn main() {
         for threads in threads_list {
             let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
             let clock = Instant::now();
-            let tally = batch::run(&scenario, &plan, &|_| {}, |_| Ok(())).expect("batch runs");
+            let tally = batch::run(&scenario, &plan, &Interrupt::new(), &|_| {}, |_| Ok(())).expect("batch runs");
             let seconds = clock.elapsed().as_secs_f64();
             assert_eq!(tally.runs(), runs);
             let rate = runs as f64 * votes_per_run / seconds;

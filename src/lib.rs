@@ -37,6 +37,7 @@ pub mod engine;
 pub mod export;
 pub mod fit;
 pub mod history;
+pub mod interrupt;
 pub mod model;
 pub mod roster;
 pub mod scenario;

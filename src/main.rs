@@ -1,11 +1,16 @@
 //! The `ungasim` binary: parse the command line, call the library, report
 //! errors once. All logic lives in the library.
+//!
+//! Exit status: 0 success (a closed stdout included), 1 error, 128 + signal
+//! for a batch stopped by SIGINT (130) or SIGTERM (143).
 
+use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::process::ExitCode;
 use ungasim::cli::{Cli, Command};
+use ungasim::interrupt::Interrupt;
 use ungasim::{commands, scenario};
 
 fn main() -> ExitCode {
@@ -13,10 +18,16 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
+        Err(error) => match error.downcast_ref::<commands::Interrupted>() {
+            Some(interrupted) => {
+                eprintln!("{interrupted}");
+                ExitCode::from(interrupted.exit_status())
+            }
+            None => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -31,8 +42,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
                     .expect("valid template"),
             );
-            let report = commands::run(&settings, |runs| bar.set_length(runs), &|n| bar.inc(n))?;
+            let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
+            let result = commands::run(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
             bar.finish_and_clear();
+            let report = result?;
             if !quiet {
                 eprintln!(
                     "wrote {} ({} runs in {:.2} s, {:.1}M state-votes/s)",

@@ -45,10 +45,11 @@ pub fn moments(counts: &[u64], offset: i64) -> Moments {
     Moments { mean, sd: var.sqrt(), quantiles }
 }
 
-/// The 95% Wilson score interval of `successes` out of `trials`.
+/// The 95% Wilson score interval of `successes` out of `trials`; NaN
+/// (not defined, an empty field) for no trials, like the share itself.
 pub fn wilson(successes: u64, trials: u64) -> (f64, f64) {
     if trials == 0 {
-        return (0.0, 1.0);
+        return (f64::NAN, f64::NAN);
     }
     let n = trials as f64;
     let p = successes as f64 / n;
@@ -86,6 +87,7 @@ mod tests {
         let (lo, hi) = wilson(81, 263);
         assert!((lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5, "{lo} {hi}");
         assert_eq!(wilson(0, 10).0, 0.0);
+        assert!(wilson(0, 0).0.is_nan() && wilson(0, 0).1.is_nan());
         assert!((wilson(10, 10).1 - 1.0).abs() < 1e-12);
         assert!(wilson(0, 10).1 > 0.0 && wilson(10, 10).0 < 1.0);
     }

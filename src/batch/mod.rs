@@ -6,11 +6,14 @@
 //! waves whose results are consumed in chunk order. Tallies are integer
 //! counts and per-run records are written in run order, so the output is
 //! the same for any `--threads`. Memory is bounded by one wave of chunks,
-//! not by the number of runs.
+//! not by the number of runs. A stop request ([`Interrupt`]) is looked at
+//! before every run: a wave it cuts short is dropped whole, so a stopped
+//! batch has handed on only whole waves, and stops within one run.
 
 use crate::aggregate::Tally;
 use crate::engine::Engine;
 use crate::engine::rule::Outcome;
+use crate::interrupt::Interrupt;
 use crate::model::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -58,8 +61,17 @@ pub enum BatchError {
     },
     /// The per-run sink failed (e.g. writing `runs.csv`).
     #[error(transparent)]
-    Sink(#[from] std::io::Error),
+    Sink(SinkError),
+    /// A stop was requested before the batch was done.
+    #[error("interrupted after {done} runs")]
+    Interrupted {
+        /// Runs of the whole waves simulated (and handed to the sink) before stopping.
+        done: u64,
+    },
 }
+
+/// What the per-run sink may fail with (it names its own file).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The run range of shard `index` (0-based) of `count` over `0..runs`:
 /// contiguous, as equal as possible, together covering every run once.
@@ -71,11 +83,14 @@ pub fn shard_range(runs: u64, index: u64, count: u64) -> Range<u64> {
 /// Simulates `plan.runs` of `scenario`. `progress` is called with the number
 /// of runs finished after each chunk (from worker threads); `per_run`
 /// receives each wave's records in run order when `plan.per_run` is set.
+/// A raised `interrupt` ends the batch with [`BatchError::Interrupted`]
+/// (even one raised after the last run).
 pub fn run(
     scenario: &Scenario,
     plan: &BatchPlan,
+    interrupt: &Interrupt,
     progress: &(dyn Fn(u64) + Sync),
-    mut per_run: impl FnMut(&[RunRecord]) -> std::io::Result<()>,
+    mut per_run: impl FnMut(&[RunRecord]) -> Result<(), SinkError>,
 ) -> Result<Tally, BatchError> {
     let engine = Engine::new(scenario);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -84,22 +99,27 @@ pub fn run(
         .map_err(|source| BatchError::Pool { threads: plan.threads, source })?;
     let chunks = chunks(&plan.runs);
     let mut total = Tally::new(scenario);
+    let mut done = 0;
     for wave in chunks.chunks(plan.threads * CHUNKS_PER_THREAD) {
         let results: Vec<(Tally, Vec<RunRecord>)> = pool.install(|| {
             wave.par_iter()
                 .map(|range| {
-                    let result = run_chunk(&engine, scenario, range.clone(), plan.per_run);
+                    let result = run_chunk(&engine, scenario, range.clone(), plan.per_run, interrupt);
                     progress(range.end - range.start);
                     result
                 })
                 .collect()
         });
+        if interrupt.is_requested() {
+            return Err(BatchError::Interrupted { done });
+        }
         for (tally, records) in &results {
             total.merge(tally);
             if plan.per_run {
-                per_run(records)?;
+                per_run(records).map_err(BatchError::Sink)?;
             }
         }
+        done += wave.iter().map(|range| range.end - range.start).sum::<u64>();
     }
     Ok(total)
 }
@@ -107,7 +127,7 @@ pub fn run(
 /// Simulates `runs` sequentially on the calling thread: the reference the
 /// parallel path is tested against.
 pub fn run_sequential(scenario: &Scenario, runs: Range<u64>) -> (Tally, Vec<RunRecord>) {
-    run_chunk(&Engine::new(scenario), scenario, runs, true)
+    run_chunk(&Engine::new(scenario), scenario, runs, true, &Interrupt::new())
 }
 
 /// Splits `runs` at multiples of [`CHUNK_RUNS`].
@@ -122,11 +142,22 @@ fn chunks(runs: &Range<u64>) -> Vec<Range<u64>> {
     out
 }
 
-fn run_chunk(engine: &Engine, scenario: &Scenario, runs: Range<u64>, per_run: bool) -> (Tally, Vec<RunRecord>) {
+/// Simulates `runs`, or fewer if `interrupt` is raised meanwhile (the
+/// caller then drops the result).
+fn run_chunk(
+    engine: &Engine,
+    scenario: &Scenario,
+    runs: Range<u64>,
+    per_run: bool,
+    interrupt: &Interrupt,
+) -> (Tally, Vec<RunRecord>) {
     let mut tally = Tally::new(scenario);
     let mut records = Vec::new();
     let mut workspace = engine.workspace();
     for r in runs {
+        if interrupt.is_requested() {
+            break;
+        }
         engine.run(r, &mut workspace, |votes| {
             tally.record(&votes);
             if per_run {

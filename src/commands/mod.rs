@@ -7,5 +7,5 @@ mod run;
 mod states;
 
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
-pub use run::{RunReport, RunSettings, Shard, run};
+pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;

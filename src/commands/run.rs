@@ -1,7 +1,13 @@
 //! `ungasim run`: scenario -> batch -> result directory.
+//!
+//! Everything that can be refused is refused before simulating: the
+//! scenario, the run range, and the result directory (locked for the whole
+//! batch, empty or `--force`, writable). An interrupted batch writes
+//! nothing and says so ([`Interrupted`]).
 
-use crate::batch::{self, BatchPlan};
+use crate::batch::{self, BatchError, BatchPlan};
 use crate::export::{self, Manifest, OutputDir, RunsWriter, manifest};
+use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
 use std::path::{Path, PathBuf};
@@ -64,6 +70,38 @@ impl RunReport {
     }
 }
 
+/// A batch stopped by a stop request (SIGINT, SIGTERM) before its results
+/// were committed: it wrote nothing, and the result directory holds what it
+/// held before (partial files and lock removed).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "interrupted by {} after {done} of {runs} runs: nothing was written (partial files removed); {}. \
+     Run the same command again to start over (there is no --resume yet)",
+    self.signal.map_or_else(|| "a stop request".to_string(), signal_name),
+    if *.kept_results { format!("the earlier results in {} are unchanged", .out.display()) }
+    else { format!("{} holds no results", .out.display()) }
+)]
+pub struct Interrupted {
+    /// The signal that stopped the batch (None: a request not by a signal).
+    pub signal: Option<i32>,
+    /// Runs simulated before stopping (in whole waves; none of them kept).
+    pub done: u64,
+    /// Runs the batch was to simulate.
+    pub runs: u64,
+    /// The result directory.
+    pub out: PathBuf,
+    /// Whether the directory holds an earlier batch's results (kept).
+    pub kept_results: bool,
+}
+
+impl Interrupted {
+    /// The exit status: 128 + the signal's number (130 for SIGINT, 143 for
+    /// SIGTERM), 130 for a request not by a signal.
+    pub fn exit_status(&self) -> u8 {
+        self.signal.and_then(|s| u8::try_from(128 + s).ok()).unwrap_or(130)
+    }
+}
+
 /// The default result directory of a scenario file: `results/<file stem>`.
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
@@ -72,9 +110,12 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 
 /// Loads the scenario, runs the batch and writes the result directory.
 /// `on_start(runs)` is called once before simulating; `progress(n)` after
-/// every chunk of `n` runs (from worker threads).
+/// every chunk of `n` runs (from worker threads). An `interrupt` raised
+/// before the files are renamed into place stops the batch (within one
+/// run) with [`Interrupted`] (downcast it from the error to tell it apart).
 pub fn run(
     settings: &RunSettings,
+    interrupt: &Interrupt,
     on_start: impl FnOnce(u64),
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<RunReport> {
@@ -91,15 +132,33 @@ pub fn run(
         Some(Shard { index, count }) => batch::shard_range(runs, index - 1, count),
         None => 0..runs,
     };
+    if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
+        anyhow::bail!(
+            "--shard {index}/{count} of {runs} runs is empty: {count} shards need at least {count} runs \
+             (pass more --runs or fewer shards)"
+        );
+    }
     let out_path = settings.out.clone().unwrap_or_else(|| default_out(&settings.scenario));
     let mut out = OutputDir::create(&out_path, settings.force)?;
+    let kept_results = out.had_results();
+    let interrupted = |done| Interrupted {
+        signal: interrupt.signal(),
+        done,
+        runs: range.end - range.start,
+        out: out_path.clone(),
+        kept_results,
+    };
     let mut runs_writer = if settings.per_run { Some(RunsWriter::create(&mut out, &scenario)?) } else { None };
     let plan = BatchPlan { runs: range.clone(), threads: settings.threads, per_run: settings.per_run };
     on_start(range.end - range.start);
-    let tally = batch::run(&scenario, &plan, progress, |records| match runs_writer.as_mut() {
-        Some(writer) => writer.write(records),
+    let result = batch::run(&scenario, &plan, interrupt, progress, |records| match runs_writer.as_mut() {
+        Some(writer) => Ok(writer.write(records)?),
         None => Ok(()),
-    })?;
+    });
+    let tally = match result {
+        Err(BatchError::Interrupted { done }) => return Err(interrupted(done).into()),
+        other => other?,
+    };
     if let Some(writer) = runs_writer {
         writer.finish()?;
     }
@@ -125,6 +184,9 @@ pub fn run(
         command_line: settings.command_line.clone(),
     };
     manifest.write(&mut out)?;
+    if interrupt.is_requested() {
+        return Err(interrupted(range.end - range.start).into());
+    }
     out.commit()?;
     Ok(RunReport { out: out_path, manifest, proposals: scenario.proposals.len(), states: scenario.states.len() })
 }

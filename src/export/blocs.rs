@@ -6,6 +6,9 @@ use crate::aggregate::{BlocTally, Tally};
 use crate::model::Scenario;
 use serde::Serialize;
 
+/// The header row: [`Row`]'s fields.
+pub const HEADER: [&str; 5] = ["proposal", "bloc", "members", "agreement_mean", "p_majority_yes"];
+
 /// One row of `blocs.csv`.
 #[derive(Serialize)]
 pub struct Row<'a> {

@@ -5,6 +5,9 @@ use crate::aggregate::Tally;
 use crate::model::Scenario;
 use serde::Serialize;
 
+/// The header row: [`Row`]'s fields.
+pub const HEADER: [&str; 4] = ["proposal", "measure", "value", "runs"];
+
 /// One row of `distribution.csv`.
 #[derive(Serialize)]
 pub struct Row<'a> {

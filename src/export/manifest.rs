@@ -55,7 +55,7 @@ impl Manifest {
     /// Stages `manifest.json` in `out`.
     pub fn write(&self, out: &mut OutputDir) -> Result<(), ExportError> {
         let (file, path) = out.stage("manifest.json")?;
-        let io_error = |source| ExportError::Io { path: path.clone(), source };
+        let io_error = |source| ExportError::io("write", &path, source);
         let mut writer = std::io::BufWriter::new(file);
         serde_json::to_writer_pretty(&mut writer, self).map_err(|e| io_error(e.into()))?;
         std::io::Write::write_all(&mut writer, b"\n").map_err(io_error)?;

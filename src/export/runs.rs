@@ -1,15 +1,20 @@
 //! `runs.csv` (with `--per-run`): the tallies and outcome of every run,
 //! streamed in run order while the batch runs.
 
-use super::{ExportError, OutputDir};
+use super::{ExportError, OutputDir, csv_error, csv_writer};
 use crate::batch::RunRecord;
 use crate::model::Scenario;
 use serde::Serialize;
+use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
+/// The header row: [`Row`]'s fields.
+pub const HEADER: [&str; 7] = ["run", "proposal", "yes", "no", "abstain", "absent", "outcome"];
+
+/// One row of `runs.csv`.
 #[derive(Serialize)]
-struct Row<'a> {
+pub struct Row<'a> {
     run: u64,
     proposal: &'a str,
     yes: u32,
@@ -19,38 +24,46 @@ struct Row<'a> {
     outcome: &'static str,
 }
 
+impl<'a> Row<'a> {
+    /// The row of `record`.
+    pub fn new(record: &RunRecord, scenario: &'a Scenario) -> Row<'a> {
+        Row {
+            run: record.run,
+            proposal: &scenario.proposals[record.proposal].id,
+            yes: record.counts[0],
+            no: record.counts[1],
+            abstain: record.counts[2],
+            absent: record.counts[3],
+            outcome: record.outcome.name(),
+        }
+    }
+}
+
 /// A staged `runs.csv` that records are appended to.
 pub struct RunsWriter<'s> {
-    writer: csv::Writer<BufWriter<std::fs::File>>,
+    writer: csv::Writer<BufWriter<File>>,
     path: PathBuf,
     scenario: &'s Scenario,
 }
 
 impl<'s> RunsWriter<'s> {
-    /// Stages `runs.csv` in `out`.
+    /// Stages `runs.csv` in `out` and writes its header.
     pub fn create(out: &mut OutputDir, scenario: &'s Scenario) -> Result<RunsWriter<'s>, ExportError> {
         let (file, path) = out.stage("runs.csv")?;
-        Ok(RunsWriter { writer: csv::Writer::from_writer(BufWriter::new(file)), path, scenario })
+        let writer = csv_writer(file, &HEADER).map_err(|e| csv_error(&path, e))?;
+        Ok(RunsWriter { writer, path, scenario })
     }
 
     /// Appends records (already in run order).
-    pub fn write(&mut self, records: &[RunRecord]) -> std::io::Result<()> {
-        for r in records {
-            self.writer.serialize(Row {
-                run: r.run,
-                proposal: &self.scenario.proposals[r.proposal].id,
-                yes: r.counts[0],
-                no: r.counts[1],
-                abstain: r.counts[2],
-                absent: r.counts[3],
-                outcome: r.outcome.name(),
-            })?;
+    pub fn write(&mut self, records: &[RunRecord]) -> Result<(), ExportError> {
+        for record in records {
+            self.writer.serialize(Row::new(record, self.scenario)).map_err(|e| csv_error(&self.path, e))?;
         }
         Ok(())
     }
 
     /// Flushes the file.
     pub fn finish(mut self) -> Result<(), ExportError> {
-        self.writer.flush().map_err(|source| ExportError::Io { path: self.path.clone(), source })
+        self.writer.flush().map_err(|source| ExportError::io("write", &self.path, source))
     }
 }

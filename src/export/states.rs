@@ -5,6 +5,10 @@ use crate::aggregate::Tally;
 use crate::model::Scenario;
 use serde::Serialize;
 
+/// The header row: [`Row`]'s fields.
+pub const HEADER: [&str; 9] =
+    ["proposal", "iso3", "name", "group", "p_yes", "p_no", "p_abstain", "p_absent", "p_decisive"];
+
 /// One row of `states.csv`.
 #[derive(Serialize)]
 pub struct Row<'a> {

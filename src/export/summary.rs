@@ -10,7 +10,7 @@ use crate::model::Scenario;
 const MEASURES: [&str; 5] = ["yes", "no", "abstain", "absent", "margin"];
 
 /// The header row.
-pub fn header() -> Option<Vec<String>> {
+pub fn header() -> Vec<String> {
     let mut header: Vec<String> =
         ["proposal", "runs", "p_adopted", "p_adopted_lo", "p_adopted_hi", "p_consensus"].map(String::from).into();
     for measure in MEASURES {
@@ -18,7 +18,7 @@ pub fn header() -> Option<Vec<String>> {
         header.push(format!("{measure}_sd"));
         header.extend(QUANTILES.iter().map(|(_, q)| format!("{measure}_{q}")));
     }
-    Some(header)
+    header
 }
 
 /// One record per proposal, matching [`header`].

@@ -9,5 +9,6 @@ mod golden;
 mod reproducibility;
 mod rollcall_errors;
 mod rollcalls;
+mod results_dir;
 mod scenario_errors;
 mod statistics;

@@ -15,6 +15,7 @@ use std::ops::Range;
 use ungasim::aggregate::Tally;
 use ungasim::batch::{self, BatchPlan, RunRecord};
 use ungasim::export::OutputDir;
+use ungasim::interrupt::Interrupt;
 use ungasim::model::Scenario;
 
 /// Runs per batch: more than eight chunks of 512 (so one thread works
@@ -79,7 +80,7 @@ fn load(path: &str) -> Scenario {
 fn simulate(scenario: &Scenario, runs: Range<u64>, threads: usize) -> (Tally, Vec<RunRecord>) {
     let mut records = Vec::new();
     let plan = BatchPlan { runs, threads, per_run: true };
-    let tally = batch::run(scenario, &plan, &|_| {}, |wave| {
+    let tally = batch::run(scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {
         records.extend_from_slice(wave);
         Ok(())
     })

@@ -30,6 +30,7 @@ use std::sync::OnceLock;
 use ungasim::aggregate::{ProposalTally, Tally};
 use ungasim::batch::{self, BatchPlan};
 use ungasim::engine::Engine;
+use ungasim::interrupt::Interrupt;
 use ungasim::model::{Majority, Noise, Scenario, Vote};
 use ungasim::scenario;
 
@@ -233,7 +234,7 @@ fn parse(text: &str, overrides: &[&str]) -> Scenario {
 
 fn simulate(sc: &Scenario, runs: u64, threads: usize) -> Tally {
     let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
-    batch::run(sc, &plan, &|_| {}, |_| Ok(())).expect("batch runs")
+    batch::run(sc, &plan, &Interrupt::new(), &|_| {}, |_| Ok(())).expect("batch runs")
 }
 
 /// A scenario, its oracle probabilities and its simulated tally.
