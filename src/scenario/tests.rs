@@ -3,7 +3,7 @@
 //! so no test pins a roster position.
 
 use super::*;
-use crate::model::{Dist, Majority, ModelParams, Noise, ParamPath, Vote};
+use crate::model::{Dist, Majority, Noise, ParamPath, Vote};
 
 const MINIMAL: &str = r#"
 [scenario]

@@ -117,6 +117,7 @@ fn settings(out: &Path, runs: u64, force: bool) -> RunSettings {
         threads: 2,
         out: Some(out.to_path_buf()),
         overrides: Vec::new(),
+        roster: None,
         per_run: true,
         shard: None,
         force,
