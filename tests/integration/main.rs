@@ -2,6 +2,7 @@
 //!
 //! Paths are relative to the package root, where `cargo test` runs them.
 
+mod backtest;
 mod cli;
 mod common;
 mod golden;
