@@ -96,6 +96,15 @@ fn leave_one_out() -> &'static BacktestReport {
 }
 
 #[test]
+fn backtest_leave_one_out_ignores_threads() {
+    let tmp = temp_dir();
+    let one = commands::backtest(&settings(tmp.path().join("one"), 1, true)).unwrap();
+    let two = leave_one_out();
+    assert!(one.backtest_csv() == two.backtest_csv(), "backtest.csv differs between 1 and 2 threads");
+    assert_eq!(one.summary_csv(), two.summary_csv());
+}
+
+#[test]
 fn backtest_leave_one_out_forecasts_beat_the_previous_and_group_baselines() {
     let report = leave_one_out();
     assert_eq!(report.method, Method::Loo);
