@@ -25,6 +25,52 @@ pub enum Command {
     States(StatesArgs),
     /// Fit the roster to recorded votes (through the influence rounds) and write a roster directory.
     Calibrate(CalibrateArgs),
+    /// Simulate recorded texts and score the votes against the record, beside three baselines.
+    Backtest(BacktestArgs),
+}
+
+/// Arguments of `ungasim backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Recorded votes: long format (`resolution,iso3,vote`) or the `unvotes` layout.
+    pub rollcalls: PathBuf,
+    /// Scenario files; each proposal whose id (or single `like`) is a recorded text is backtested.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Runs per scenario.
+    #[arg(long, default_value_t = crate::commands::BACKTEST_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// A calibrated roster directory instead of each scenario's `roster` or the embedded one.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
+    /// Output directory for backtest.csv and backtest_summary.csv (replaced if present).
+    #[arg(long, default_value = "results/backtest")]
+    pub out: PathBuf,
+    /// Forecast each text out of sample: refit the roster without it and draw
+    /// the text from the rest of its series.
+    #[arg(long)]
+    pub loo: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl BacktestArgs {
+    /// The typed settings.
+    pub fn settings(&self) -> crate::commands::BacktestSettings {
+        crate::commands::BacktestSettings {
+            rollcalls: self.rollcalls.clone(),
+            scenarios: self.scenarios.clone(),
+            runs: self.runs,
+            threads: threads(self.threads),
+            roster: self.roster.clone(),
+            out: self.out.clone(),
+            loo: self.loo,
+        }
+    }
 }
 
 /// Arguments of `ungasim calibrate`.

@@ -72,6 +72,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("wrote {}", args.out.display());
             }
         }
+        Command::Backtest(args) => {
+            let report = commands::backtest(&args.settings())?;
+            if !args.quiet {
+                write!(stdout, "{}", report.render())?;
+                stdout.flush()?;
+                eprintln!("wrote {} ({:.1} s)", report.out.display(), report.wall_seconds);
+            }
+        }
         Command::States(args) => {
             let loaded = args.roster.as_deref().map(ungasim::roster::Roster::load_dir).transpose()?;
             let roster = loaded.as_ref().unwrap_or_else(|| ungasim::roster::Roster::embedded());

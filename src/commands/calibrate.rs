@@ -38,7 +38,7 @@ pub fn parse_series(text: &str, file: &str) -> anyhow::Result<BTreeMap<String, S
     let (id, series) = (column("id")?, column("series")?);
     let mut map = BTreeMap::new();
     for record in reader.records() {
-        let record = record.with_context(|| format!("{file}"))?;
+        let record = record.with_context(|| file.to_string())?;
         let line = record.position().map_or(0, |p| p.line());
         let key = record[id].trim().to_string();
         if map.insert(key.clone(), record[series].trim().to_string()).is_some() {

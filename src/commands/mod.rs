@@ -2,10 +2,15 @@
 //! settings and writers, return typed results, and never parse arguments
 //! or print to the terminal on their own.
 
+mod backtest;
 mod calibrate;
 mod run;
 mod states;
 
+pub use backtest::{
+    BACKTEST_CSV, BacktestReport, BacktestSettings, CountInterval, DEFAULT_RUNS as BACKTEST_RUNS, Method, SUMMARY_CSV,
+    Skipped, StateForecast, TextBacktest, Unmatched, backtest,
+};
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
 pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;

@@ -204,12 +204,12 @@ mod tests {
     fn log_likelihood_matches_probabilities_and_derivatives() {
         for (stance, tau) in [(0.3, 0.5), (-2.0, 0.1), (4.0, 1.5), (-30.0, 0.7), (0.0, 2.0)] {
             let p = vote_probabilities(Noise::Logistic, stance, tau, 1.0);
-            for vote in 0..3 {
+            for (vote, &probability) in p.iter().enumerate() {
                 let (value, d_stance, d_tau) = logistic_log_likelihood(vote, stance, tau);
                 // The probabilities lose relative precision in the far tail; the log form does not.
-                assert!((value.exp() - p[vote]).abs() < 1e-12, "{vote} {stance} {tau}");
-                if p[vote] > 1e-8 {
-                    assert!((value - p[vote].ln()).abs() < 1e-9 * value.abs().max(1.0), "{vote} {stance} {tau}");
+                assert!((value.exp() - probability).abs() < 1e-12, "{vote} {stance} {tau}");
+                if probability > 1e-8 {
+                    assert!((value - probability.ln()).abs() < 1e-9 * value.abs().max(1.0), "{vote} {stance} {tau}");
                 }
                 let h = 1e-6;
                 let at = |y: f64, t: f64| logistic_log_likelihood(vote, y, t).0;

@@ -624,10 +624,8 @@ pub fn cholesky(covariance: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let mut l = vec![vec![0.0; size]; size];
     for r in 0..size {
         for c in 0..=r {
-            let mut s = covariance[r][c] + if r == c { ridge } else { 0.0 };
-            for k in 0..c {
-                s -= l[r][k] * l[c][k];
-            }
+            let dot: f64 = l[r][..c].iter().zip(&l[c][..c]).map(|(a, b)| a * b).sum();
+            let s = covariance[r][c] + if r == c { ridge } else { 0.0 } - dot;
             l[r][c] = if r == c {
                 s.max(0.0).sqrt()
             } else if l[c][c] > 0.0 {

@@ -126,3 +126,17 @@ pub fn parse_with_roster(
     };
     build::build(&source, raw, &overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
 }
+
+/// [`parse`] on `roster` itself, a roster built in memory (a leave-one-out
+/// refit, for example); the file's `scenario.roster` is ignored.
+pub fn parse_on_roster(
+    text: &str,
+    file: &str,
+    overrides: &[String],
+    roster: &Roster,
+) -> Result<Scenario, ScenarioError> {
+    let overrides = overrides::parse_all(overrides)?;
+    let source = source::Source::new(file, text);
+    let raw = source.deserialize::<raw::RawFile>()?;
+    build::build(&source, raw, &overrides, roster)
+}

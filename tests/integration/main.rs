@@ -2,13 +2,14 @@
 //!
 //! Paths are relative to the package root, where `cargo test` runs them.
 
+mod backtest;
 mod calibration;
 mod cli;
 mod common;
 mod golden;
 mod reproducibility;
+mod results_dir;
 mod rollcall_errors;
 mod rollcalls;
-mod results_dir;
 mod scenario_errors;
 mod statistics;
