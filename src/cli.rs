@@ -80,8 +80,9 @@ pub struct CalibrateArgs {
     /// `unvotes` layout (`rcid,country_code,vote` with yes/no/abstain).
     #[arg(required = true)]
     pub rollcalls: Vec<PathBuf>,
-    /// Free dimensions: 1 (sovereignty; development fixed to capacity), 2 or 3.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+    /// Free dimensions: 1 (sovereignty; development fixed to capacity, the
+    /// default, which forecasts best), 2 or 3.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=3))]
     pub dims: u8,
     /// Roster directory to write.
     #[arg(long, default_value = "roster")]

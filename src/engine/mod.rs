@@ -140,6 +140,8 @@ pub struct Engine {
     base_band_factor: Vec<f64>,
     /// States whose tau / lambda follow the model default (for uncertain model.* draws).
     band_follows_model: Vec<bool>,
+    /// tau_i / model.abstain_band of the states that follow it.
+    band_factor: Vec<f64>,
     conformity_follows_model: Vec<bool>,
     network: Network,
     /// `[proposal][state]`: sum over sponsors k of T_ik.
@@ -254,6 +256,7 @@ impl Engine {
             base,
             base_weights,
             band_follows_model: scenario.states.iter().map(|s| s.abstain_band.is_none()).collect(),
+            band_factor: scenario.states.iter().map(|s| s.band_factor).collect(),
             conformity_follows_model: scenario.states.iter().map(|s| s.conformity.is_none()).collect(),
             network,
             sponsor_pull,
@@ -503,7 +506,13 @@ impl Engine {
             ParamPath::Model(ModelField::CapacityWeight) => inputs.capacity_weight = value,
             ParamPath::Model(ModelField::TieWeight) => inputs.tie_weight = value,
             ParamPath::Model(ModelField::AbstainBand) => {
-                set_where(&mut inputs.abstain_band, &self.band_follows_model, value)
+                for ((band, &follows), factor) in
+                    inputs.abstain_band.iter_mut().zip(&self.band_follows_model).zip(&self.band_factor)
+                {
+                    if follows {
+                        *band = value * factor;
+                    }
+                }
             }
             ParamPath::Model(ModelField::Conformity) => {
                 set_where(&mut inputs.conformity, &self.conformity_follows_model, value)

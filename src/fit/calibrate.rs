@@ -60,7 +60,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            dims: 2,
+            dims: 1,
             threads: 1,
             rounds: 3,
             tie_weight: 0.5,

@@ -9,7 +9,8 @@ pub struct Settings {
     pub memory: usize,
     /// Stop when the largest gradient component is below this.
     pub gradient_tolerance: f64,
-    /// Stop when an iteration lowers f by less than this times max(1, |f|).
+    /// Stop (not converged, unless the gradient test holds there) after
+    /// [`STALLED_STEPS`] iterations in a row that lower f by less than this times max(1, |f|).
     pub value_tolerance: f64,
     /// Stop after this many iterations.
     pub max_iterations: usize,
@@ -17,7 +18,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { memory: 12, gradient_tolerance: 1e-6, value_tolerance: 1e-13, max_iterations: 5000 }
+        Settings { memory: 12, gradient_tolerance: 1e-5, value_tolerance: 1e-15, max_iterations: 10_000 }
     }
 }
 
@@ -32,9 +33,12 @@ pub struct Minimum {
     pub gradient_norm: f64,
     /// Iterations taken.
     pub iterations: usize,
-    /// Whether a tolerance was met (rather than the iteration limit or a failed line search).
+    /// Whether the gradient tolerance was met.
     pub converged: bool,
 }
+
+/// Consecutive steps below the value tolerance after which the search stops.
+const STALLED_STEPS: usize = 5;
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
@@ -51,6 +55,7 @@ pub fn minimize(f: impl Fn(&[f64]) -> (f64, Vec<f64>), start: Vec<f64>, settings
     let mut steps: Vec<(Vec<f64>, Vec<f64>, f64)> = Vec::new();
     let mut iterations = 0;
     let mut converged = false;
+    let mut stalled = 0;
     while iterations < settings.max_iterations {
         if max_abs(&gradient) < settings.gradient_tolerance {
             converged = true;
@@ -115,8 +120,9 @@ pub fn minimize(f: impl Fn(&[f64]) -> (f64, Vec<f64>), start: Vec<f64>, settings
         x = next;
         value = next_value;
         gradient = next_gradient;
-        if decrease < settings.value_tolerance * value.abs().max(1.0) {
-            converged = true;
+        // Stalled: several steps in a row that change f by less than rounding noise.
+        stalled = if decrease < settings.value_tolerance * value.abs().max(1.0) { stalled + 1 } else { 0 };
+        if stalled == STALLED_STEPS {
             break;
         }
     }
@@ -157,7 +163,8 @@ mod tests {
             }
             (value, g)
         };
-        let min = minimize(f, vec![0.0; n], Settings::default());
+        let min = minimize(f, vec![0.0; n], Settings { gradient_tolerance: 1e-7, ..Settings::default() });
+        assert!(min.converged);
         for (i, xi) in min.x.iter().enumerate() {
             assert!((xi - (i as f64).sin()).abs() < 1e-6);
         }

@@ -77,9 +77,15 @@ pub struct State {
     pub capacity: f64,
     /// Probability a_i of being present and voting.
     pub attendance: f64,
-    /// Half-width tau_i of the abstention band; `None` follows `model.abstain_band`.
+    /// Half-width tau_i of the abstention band set for this state; `None`
+    /// follows `model.abstain_band` times [`State::band_factor`].
     #[serde(skip)]
     pub abstain_band: Option<f64>,
+    /// The calibrated ratio of this state's band to the common one (1 when
+    /// the calibration kept no per-state bands), so `model.abstain_band`
+    /// still scales every state that has no band of its own.
+    #[serde(skip)]
+    pub band_factor: f64,
     /// Conformity lambda_i; `None` follows `model.conformity`.
     #[serde(skip)]
     pub conformity: Option<f64>,
@@ -88,7 +94,7 @@ pub struct State {
 impl State {
     /// tau_i: the state's own band or the model default.
     pub fn abstain_band(&self, model: &ModelParams) -> f64 {
-        self.abstain_band.unwrap_or(model.abstain_band)
+        self.abstain_band.unwrap_or(model.abstain_band * self.band_factor)
     }
 
     /// lambda_i: the state's own conformity or the model default.

@@ -51,8 +51,8 @@ pub struct RosterState {
     pub attendance: f64,
     /// Ideal point, one coordinate per dimension (calibrated).
     pub position: Vec<f64>,
-    /// The state's own abstention band, where the calibration kept one.
-    pub abstain_band: Option<f64>,
+    /// Ratio of the state's calibrated band to the common band (1 without per-state bands).
+    pub band_factor: f64,
 }
 
 /// A bloc's defaults (`data/blocs.csv`).
@@ -192,7 +192,7 @@ impl Roster {
         for (state, fitted) in self.states.iter_mut().zip(&calibration.states) {
             state.attendance = fitted.attendance;
             state.position.clone_from(&fitted.position);
-            state.abstain_band = fitted.abstain_band;
+            state.band_factor = fitted.abstain_band.map_or(1.0, |band| band / calibration.model.abstain_band);
         }
         self.calibration = calibration;
         self.source = source.to_string();
@@ -219,7 +219,7 @@ impl Roster {
                 capacity: capacity[r],
                 attendance: 1.0,
                 position: vec![0.0, development[r]],
-                abstain_band: None,
+                band_factor: 1.0,
             });
         }
         let index =
@@ -317,7 +317,8 @@ impl Roster {
                 position: s.position.clone(),
                 capacity: s.capacity,
                 attendance: s.attendance,
-                abstain_band: s.abstain_band,
+                abstain_band: None,
+                band_factor: s.band_factor,
                 conformity: None,
             })
             .collect();

@@ -144,7 +144,10 @@ fn rich_scenario_applies_every_table() {
 
     let ind = state(&s, "IND");
     assert_eq!((ind.attendance, ind.conformity), (1.0, Some(0.1)));
+    // IND follows the model's band, scaled by its calibrated factor.
+    let roster = crate::roster::Roster::embedded();
     assert_eq!(ind.abstain_band, None);
+    assert_eq!(ind.band_factor, roster.states[s.state_index("IND").unwrap()].band_factor);
 
     // RUS->BLR 0.7 (replaced), BLR->RUS 0.5, RUS->KAZ and KAZ->RUS 0.5.
     let weight = |from: &str, to: &str| {
@@ -261,7 +264,9 @@ fn resolved_json_names_states_and_resolves_defaults() {
     assert_eq!(json["model"]["noise"], "normal");
     let ind = json["states"].as_array().unwrap().iter().find(|s| s["iso3"] == "IND").unwrap();
     assert_eq!(ind["conformity"], 0.1);
-    assert_eq!(ind["abstain_band"], crate::roster::Roster::embedded().model_defaults().abstain_band);
+    let roster = crate::roster::Roster::embedded();
+    let band = s.model.abstain_band * roster.states[s.state_index("IND").unwrap()].band_factor;
+    assert_eq!(ind["abstain_band"], band);
     let eu = json["blocs"].as_array().unwrap().iter().find(|b| b["id"] == "EU").unwrap();
     assert_eq!(eu["leader"], "DEU");
     assert_eq!(eu["members"].as_array().unwrap().len(), 28);
