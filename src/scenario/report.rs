@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 /// The fully resolved scenario, as `ungasim check --resolved` prints it.
 ///
-/// Top-level keys: `scenario` (name, description, date, seed, runs),
+/// Top-level keys: `scenario` (name, description, date, seed, runs, roster),
 /// `dimensions`, `model`, `states` (every field, resolved), `blocs` (those
 /// with at least one member at the date; leader and members as ISO3),
-/// `ties` (directed, symmetric ones expanded), `proposals` (sponsors as
+/// `ties` (directed, symmetric ones expanded), `proposals` (`like` ids and `drawn_each_run` for a series; sponsors as
 /// ISO3), `uncertain` (param, dist and its parameters) and `force` (state
 /// ISO3, proposal id, vote).
 pub fn resolved_json(scenario: &Scenario) -> Value {
@@ -66,6 +66,8 @@ pub fn resolved_json(scenario: &Scenario) -> Value {
                 "capacity_building": p.capacity_building,
                 "majority": p.majority,
                 "consensus": p.consensus,
+                "like": p.like,
+                "drawn_each_run": p.draw.is_some(),
             })
         })
         .collect();
@@ -81,6 +83,7 @@ pub fn resolved_json(scenario: &Scenario) -> Value {
             "date": scenario.date,
             "seed": scenario.seed,
             "runs": scenario.runs,
+            "roster": scenario.roster,
         },
         "dimensions": scenario.dimensions,
         "model": scenario.model,
@@ -110,6 +113,7 @@ pub fn describe(scenario: &Scenario) -> String {
     line(format!("date        {} (bloc membership in force)", scenario.date));
     line(format!("seed        {}", scenario.seed));
     line(format!("runs        {}", scenario.runs));
+    line(format!("roster      {}", scenario.roster));
     line(format!("dimensions  {} ({})", scenario.dimensions.len(), scenario.dimensions.join(", ")));
     line(format!(
         "model       noise {}({}), position_jitter {}, abstain_band {}, rounds {}, conformity {}, \
@@ -143,7 +147,12 @@ pub fn describe(scenario: &Scenario) -> String {
             format!("sponsors {}", list(&mut p.sponsors.iter().map(|&i| iso3(i))))
         };
         let consensus = if p.consensus { ", may pass by consensus" } else { "" };
-        line(format!("  {}: {} majority{consensus}; {sponsors}", p.id, word(p.majority)));
+        let like = match (p.like.as_slice(), &p.draw) {
+            ([], _) => String::new(),
+            (ids, Some(_)) => format!("; like the series {} (text drawn each run)", ids.join(", ")),
+            (ids, None) => format!("; like {}", ids.join(", ")),
+        };
+        line(format!("  {}: {} majority{consensus}; {sponsors}{like}", p.id, word(p.majority)));
     }
     if !scenario.uncertain.is_empty() {
         line(format!(
