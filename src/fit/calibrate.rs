@@ -64,7 +64,7 @@ impl Default for Settings {
             threads: 1,
             rounds: 3,
             tie_weight: 0.5,
-            conformity_grid: vec![0.0, 0.2, 0.4, 0.6],
+            conformity_grid: vec![0.0, 0.2, 0.4, 0.6, 0.8],
             cohesion_grid: vec![0.5, 1.0],
         }
     }

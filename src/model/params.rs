@@ -178,6 +178,17 @@ impl ParamPath {
         }
     }
 
+    /// Whether every run redraws this parameter from its proposal's series
+    /// `like` (position, status quo or salience of such a proposal), so that
+    /// no `--set` or `[[uncertain]]` can hold it.
+    pub fn drawn_by_series(self, scenario: &Scenario) -> bool {
+        matches!(
+            self,
+            ParamPath::Proposal(j, ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience)
+                if scenario.proposals[j].draw.is_some()
+        )
+    }
+
     /// The kind of value at this path and its valid range.
     pub fn target(self) -> ParamTarget {
         use ModelField as M;

@@ -499,12 +499,7 @@ impl Builder<'_, '_> {
         let raw = entry.get_ref();
         let (param, param_span) = (raw.param.get_ref(), raw.param.span());
         let path = ParamPath::parse(&self.scenario, param).map_err(|m| self.error(param_span.clone(), m))?;
-        if let ParamPath::Proposal(
-            j,
-            ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience,
-        ) = path
-            && self.scenario.proposals[j].draw.is_some()
-        {
+        if path.drawn_by_series(&self.scenario) {
             let message =
                 format!("`{param}` is drawn every run from the proposal's series `like`; it cannot also be uncertain");
             return Err(self.error(param_span, message));

@@ -90,6 +90,9 @@ pub(super) fn apply_meta(meta: &mut Meta, overrides: &[Override]) -> Result<(), 
 pub(super) fn apply_params(scenario: &mut Scenario, overrides: &[Override]) -> Result<(), ScenarioError> {
     for o in overrides.iter().filter(|o| o.meta_field().is_none()) {
         let path = ParamPath::parse(scenario, &o.path).map_err(|m| o.error(m))?;
+        if path.drawn_by_series(scenario) {
+            return Err(o.error(format!("`{}` is drawn every run from the proposal's series `like`", o.path)));
+        }
         let value = param_value(path.target(), &o.value).map_err(|m| o.error(m))?;
         path.set(scenario, &value).map_err(|m| o.error(m))?;
     }

@@ -225,6 +225,19 @@ fn set_overrides_apply_in_order_after_the_file() {
 }
 
 #[test]
+fn set_cannot_hold_what_a_series_like_draws() {
+    let text =
+        "[scenario]\nname = \"series\"\n[[proposals]]\nid = \"next\"\nlike = [\"A/RES/73/27\", \"A/RES/74/29\"]\n";
+    for field in ["salience", "position", "status_quo.sovereignty"] {
+        let set = format!("proposals.next.{field}={}", if field == "position" { "[0.1,0.2]" } else { "0.5" });
+        let error = parsed(text, &[set.as_str()]).unwrap_err().to_string();
+        assert!(error.contains("is drawn every run from the proposal's series `like`"), "{error}");
+    }
+    // Fields the series does not draw can still be set.
+    assert!(parsed(text, &["proposals.next.capacity_building=0.5"]).is_ok());
+}
+
+#[test]
 fn set_errors_name_the_override() {
     let error = |set: &str| parsed(MINIMAL, &[set]).unwrap_err().to_string();
     assert_eq!(error("model.noise_scale=-1"), "--set model.noise_scale=-1: must be > 0, not -1");

@@ -199,3 +199,28 @@ fn first_difference(expected: &[u8], actual: &[u8]) -> String {
         None => format!("{} lines expected, {} written", expected.lines().count(), actual.lines().count()),
     }
 }
+
+/// The golden-error check of a malformed-input corpus: every path in
+/// `paths` (at least `min` of them) must give, through `error_of`, exactly
+/// the one line in its `.expected` file. `UPDATE_EXPECTED=1` rewrites the
+/// `.expected` files instead (review every change by eye before keeping it).
+pub fn check_golden_errors(paths: &[PathBuf], min: usize, error_of: impl Fn(&Path) -> String) {
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some_and(|v| v == "1");
+    assert!(paths.len() >= min, "only {} bad fixtures, expected at least {min}", paths.len());
+    let mut failures = Vec::new();
+    for path in paths {
+        let actual = error_of(path);
+        assert!(!actual.contains('\n'), "{}: the error is not one line: {actual}", path.display());
+        let expected_path = path.with_extension("expected");
+        if update {
+            fs::write(&expected_path, format!("{actual}\n")).unwrap();
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECTED=1)", expected_path.display()));
+        if actual != expected.trim_end() {
+            failures.push(format!("{}\n  expected: {}\n  actual:   {actual}", path.display(), expected.trim_end()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), paths.len(), failures.join("\n"));
+}

@@ -7,7 +7,6 @@
 //! the `.expected` files; review every change by eye before keeping it.
 
 use crate::common;
-use std::fs;
 use std::path::PathBuf;
 use ungasim::history::RollCalls;
 use ungasim::roster::Roster;
@@ -25,28 +24,12 @@ fn bad_fixtures() -> Vec<PathBuf> {
 
 #[test]
 fn every_bad_rollcall_fixture_gives_its_expected_error() {
-    let update = std::env::var_os("UPDATE_EXPECTED").is_some_and(|v| v == "1");
-    let paths = bad_fixtures();
-    assert!(paths.len() >= MIN_BAD_FIXTURES, "only {} bad fixtures, expected at least {MIN_BAD_FIXTURES}", paths.len());
-    let mut failures = Vec::new();
-    for path in &paths {
-        let actual = match RollCalls::read_files(&[path], Roster::embedded()) {
+    common::check_golden_errors(&bad_fixtures(), MIN_BAD_FIXTURES, |path| {
+        match RollCalls::read_files(&[path], Roster::embedded()) {
             Ok(_) => format!("{}: read without error", path.display()),
             Err(error) => error.to_string(),
-        };
-        assert!(!actual.contains('\n'), "{}: the error is not one line: {actual}", path.display());
-        let expected_path = path.with_extension("expected");
-        if update {
-            fs::write(&expected_path, format!("{actual}\n")).unwrap();
-            continue;
         }
-        let expected = fs::read_to_string(&expected_path)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECTED=1)", expected_path.display()));
-        if actual != expected.trim_end() {
-            failures.push(format!("{}\n  expected: {}\n  actual:   {actual}", path.display(), expected.trim_end()));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), paths.len(), failures.join("\n"));
+    });
 }
 
 #[test]

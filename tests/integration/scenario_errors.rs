@@ -16,27 +16,11 @@ const MIN_BAD_FIXTURES: usize = 24;
 
 #[test]
 fn every_bad_fixture_gives_its_expected_error() {
-    let update = std::env::var_os("UPDATE_EXPECTED").is_some_and(|v| v == "1");
     let paths: Vec<PathBuf> = common::toml_files("tests/fixtures/bad").into_iter().map(PathBuf::from).collect();
-    assert!(paths.len() >= MIN_BAD_FIXTURES, "only {} bad fixtures, expected at least {MIN_BAD_FIXTURES}", paths.len());
-    let mut failures = Vec::new();
-    for path in &paths {
-        let actual = match scenario::load(path, &[]) {
-            Ok(_) => format!("{}: loaded without error", path.display()),
-            Err(error) => error.to_string(),
-        };
-        let expected_path = path.with_extension("expected");
-        if update {
-            fs::write(&expected_path, format!("{actual}\n")).unwrap();
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECTED=1)", expected_path.display()));
-        if actual != expected.trim_end() {
-            failures.push(format!("{}\n  expected: {}\n  actual:   {actual}", path.display(), expected.trim_end()));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), paths.len(), failures.join("\n"));
+    common::check_golden_errors(&paths, MIN_BAD_FIXTURES, |path| match scenario::load(path, &[]) {
+        Ok(_) => format!("{}: loaded without error", path.display()),
+        Err(error) => error.to_string(),
+    });
 }
 
 #[test]
