@@ -3,6 +3,7 @@
 use crate::fit::calibrate::{self, Outcome, Settings};
 use crate::history::RollCalls;
 use crate::roster::Roster;
+use crate::roster::calibration::write_atomic;
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,9 @@ pub fn calibrate(settings: &CalibrateSettings, roster: &Roster) -> anyhow::Resul
 
 /// Refuses a directory holding anything but a roster's files, or those without `force`.
 fn check_out(out: &Path, force: bool) -> anyhow::Result<()> {
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!("{}: exists and is not a directory; choose another --out", out.display());
+    }
     let Ok(entries) = std::fs::read_dir(out) else { return Ok(()) };
     let mut names: Vec<String> =
         entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
@@ -87,10 +91,7 @@ fn join(names: &[&String]) -> String {
 /// Writes the roster files and the fit report into `out`.
 pub fn write(out: &Path, outcome: &Outcome) -> anyhow::Result<()> {
     outcome.calibration.write_dir(out)?;
-    for (name, text) in [("fit.csv", outcome.report.csv()), ("report.txt", outcome.report.render(&outcome.calibration))]
-    {
-        let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    write_atomic(out, "fit.csv", &outcome.report.csv())?;
+    write_atomic(out, "report.txt", &outcome.report.render(&outcome.calibration))?;
     Ok(())
 }

@@ -227,16 +227,13 @@ impl Calibration {
         serde_json::to_string_pretty(&self.model).expect("serialisable") + "\n"
     }
 
-    /// Writes the three files into `dir` (created if missing).
+    /// Writes the three files into `dir` (created if missing), each atomically.
     pub fn write_dir(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
         for (name, text) in
             [("states.csv", self.states_csv()), ("texts.csv", self.texts_csv()), ("model.json", self.model_json())]
         {
-            let path = dir.join(name);
-            let partial = dir.join(format!(".{name}.partial"));
-            std::fs::write(&partial, text).map_err(|e| with_path(e, &partial))?;
-            std::fs::rename(&partial, &path).map_err(|e| with_path(e, &path))?;
+            write_atomic(dir, name, &text)?;
         }
         Ok(())
     }
@@ -363,6 +360,14 @@ impl Calibration {
     pub fn text(&self, id: &str) -> Option<&CalibratedText> {
         self.texts.iter().find(|t| t.id == id)
     }
+}
+
+/// Writes `text` to `dir/name` through a hidden `.name.partial` file renamed
+/// into place, so a reader never sees half a file; errors name the path.
+pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    let (path, partial) = (dir.join(name), dir.join(format!(".{name}.partial")));
+    std::fs::write(&partial, text).map_err(|e| with_path(e, &partial))?;
+    std::fs::rename(&partial, &path).map_err(|e| with_path(e, &path))
 }
 
 fn with_path(e: std::io::Error, path: &Path) -> std::io::Error {

@@ -170,3 +170,24 @@ fn a_series_like_widens_the_tally() {
     let (narrow, wide) = (sd(&one), sd(&series));
     assert!(wide > 1.5 * narrow, "series sd {wide} vs one text {narrow}");
 }
+
+/// A malformed roll-call file stops `calibrate` with its one-line error
+/// (the corpus's expected text), exit status 1, and no roster directory.
+#[test]
+fn calibrate_refuses_a_malformed_file_in_one_line_and_writes_nothing() {
+    let work = temp_dir();
+    for name in ["duplicate_row", "no_present_voter", "unknown_country_code"] {
+        let fixture = format!("tests/fixtures/rollcalls/bad/{name}.csv");
+        let expected =
+            fs::read_to_string(package_path(&format!("tests/fixtures/rollcalls/bad/{name}.expected"))).unwrap();
+        let out = work.path().join(name);
+        let output = ungasim().args(["calibrate", &fixture, "--out"]).arg(&out).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert_eq!(text(&output.stderr), format!("error: {expected}"), "{name}");
+        assert!(!out.exists(), "{name}: a roster directory was created");
+    }
+    let file = work.path().join("a-file");
+    fs::write(&file, "").unwrap();
+    let output = ungasim().args(["calibrate", ROLLCALLS, "--quiet", "--out"]).arg(&file).output().unwrap();
+    assert!(text(&output.stderr).contains("exists and is not a directory"), "{}", text(&output.stderr));
+}
