@@ -42,3 +42,4 @@ pub mod model;
 pub mod roster;
 pub mod scenario;
 pub mod suggest;
+pub mod sweep;

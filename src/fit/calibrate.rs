@@ -19,6 +19,7 @@ use super::likelihood::{FitText, Params, Posterior};
 use super::rounds::LinearRounds;
 use crate::date::Date;
 use crate::engine::noise;
+use crate::engine::rng::SimRng;
 use crate::history::RollCalls;
 use crate::model::{Noise, Vote};
 use crate::roster::Roster;
@@ -26,7 +27,6 @@ use crate::roster::calibration::{
     CalibratedModel, CalibratedState, CalibratedText, Calibration, GridPoint, TextGeometry, rounded,
 };
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -652,7 +652,7 @@ fn forecast(
     let factor = cholesky(covariance);
     let smoothed = posterior.smoothed_positions(text, &params.position);
     let n = posterior.states();
-    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let mut rng = SimRng::seed_from_u64(0);
     let mut total = vec![[0.0; 3]; n];
     for _ in 0..FORECAST_DRAWS {
         let z: Vec<f64> = (0..=d).map(|_| StandardNormal.sample(&mut rng)).collect();
