@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the embedded roster as CSV on stdout.
     States(StatesArgs),
+    /// Simulate the same runs under two scenarios (or one and its --set variant) and compare them, paired.
+    Compare(CompareArgs),
     /// Fit the roster to recorded votes (through the influence rounds) and write a roster directory.
     Calibrate(CalibrateArgs),
     /// Simulate recorded texts and score the votes against the record, beside three baselines.
@@ -69,6 +71,56 @@ impl BacktestArgs {
             roster: self.roster.clone(),
             out: self.out.clone(),
             loo: self.loo,
+        }
+    }
+}
+
+/// Arguments of `ungasim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario A (the baseline).
+    pub a: PathBuf,
+    /// Scenario B (default: A changed by the --set options).
+    pub b: Option<PathBuf>,
+    /// Change B: `--set PATH=VALUE` (repeatable), applied to B (to A's file when B is not given).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Number of paired runs (default: A's `scenario.runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed of both (default: A's), so run r of A and of B share their random numbers.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// A calibrated roster directory for both scenarios.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
+    /// Output directory (default: results/compare-<A>-vs-<B>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing compare.csv.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CompareArgs {
+    /// The typed settings.
+    pub fn settings(&self) -> crate::commands::CompareSettings {
+        crate::commands::CompareSettings {
+            a: self.a.clone(),
+            b: self.b.clone(),
+            overrides: self.set.clone(),
+            runs: self.runs,
+            seed: self.seed,
+            threads: threads(self.threads),
+            roster: self.roster.clone(),
+            out: self.out.clone(),
+            force: self.force,
         }
     }
 }

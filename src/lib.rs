@@ -32,6 +32,7 @@ pub mod aggregate;
 pub mod batch;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod date;
 pub mod engine;
 pub mod export;

@@ -65,6 +65,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 write!(stdout, "{}", scenario::describe(&scenario))?;
             }
         }
+        Command::Compare(args) => {
+            let report = commands::compare(&args.settings())?;
+            if !args.quiet {
+                write!(stdout, "{}", report.render())?;
+                eprintln!("wrote {}", report.out.join("compare.csv").display());
+            }
+        }
         Command::Calibrate(args) => {
             let outcome = commands::calibrate(&args.settings(), ungasim::roster::Roster::embedded())?;
             if !args.quiet {

@@ -30,6 +30,11 @@ pub fn ratio(count: u64, total: u64) -> Fixed6 {
     Fixed6(if total == 0 { f64::NAN } else { count as f64 / total as f64 })
 }
 
+/// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or newline.
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +46,11 @@ mod tests {
         assert_eq!(Fixed6(f64::NAN).to_string(), "");
         assert_eq!(ratio(1, 3).to_string(), "0.333333");
         assert_eq!(ratio(0, 0).to_string(), "");
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        assert_eq!(field("A/RES/73/27"), "A/RES/73/27");
+        assert_eq!(field("a, \"b\""), "\"a, \"\"b\"\"\"");
     }
 }

@@ -12,7 +12,7 @@
 //! rows, and every I/O error names its path.
 
 mod blocs;
-mod csvfmt;
+pub mod csvfmt;
 mod distribution;
 pub mod lock;
 pub mod manifest;

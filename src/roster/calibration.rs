@@ -10,6 +10,7 @@
 //! ([`TextGeometry`]), so a scenario can write them back unchanged.
 
 use crate::date::Date;
+use crate::export::csvfmt::{Fixed6, field};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -165,12 +166,7 @@ pub struct CalibrationError {
 
 /// Formats a number with 6 decimals, without a negative zero.
 fn number(x: f64) -> String {
-    let s = format!("{x:.6}");
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
-        s.trim_start_matches('-').to_string()
-    } else {
-        s
-    }
+    Fixed6(x).to_string()
 }
 
 /// Rounds to 6 decimals (what the files hold).
@@ -206,9 +202,9 @@ impl Calibration {
             write!(
                 out,
                 "{},{},{},{},{}",
-                csv_field(&t.id),
+                field(&t.id),
                 t.date,
-                csv_field(t.series.as_deref().unwrap_or("")),
+                field(t.series.as_deref().unwrap_or("")),
                 t.sponsor.as_deref().unwrap_or(""),
                 number(g.salience)
             )
@@ -372,10 +368,6 @@ pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
 
 fn with_path(e: std::io::Error, path: &Path) -> std::io::Error {
     std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// A CSV file read as strings, for located messages.

@@ -6,6 +6,7 @@ mod backtest;
 mod calibration;
 mod cli;
 mod common;
+mod compare;
 mod golden;
 mod reproducibility;
 mod results_dir;
