@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the embedded roster as CSV on stdout.
     States(StatesArgs),
+    /// Run one batch per point of a design (grid, zip, Latin hypercube, random, or a table) and write sweep.csv.
+    Sweep(SweepArgs),
     /// Simulate the same runs under two scenarios (or one and its --set variant) and compare them, paired.
     Compare(CompareArgs),
     /// Fit the roster to recorded votes (through the influence rounds) and write a roster directory.
@@ -72,6 +74,97 @@ impl BacktestArgs {
             out: self.out.clone(),
             loo: self.loo,
         }
+    }
+}
+
+/// Arguments of `ungasim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The base scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A parameter to vary, `PATH=a,b,c` or `PATH=start:stop:step` (with
+    /// --samples: `PATH=low:high`), any path --set accepts (repeatable).
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Pair the --vary lists point by point instead of crossing them (all of one length).
+    #[arg(long, conflicts_with_all = ["samples", "design"])]
+    pub zip: bool,
+    /// Draw this many points in the --vary ranges (with --design lhs or random).
+    #[arg(long, requires = "design")]
+    pub samples: Option<usize>,
+    /// `lhs` or `random` (with --samples), or a CSV table of points (header: parameter paths).
+    #[arg(long, value_name = "lhs|random|FILE.csv")]
+    pub design: Option<String>,
+    /// Seed of the --samples design (not of the runs).
+    #[arg(long, default_value_t = 0)]
+    pub design_seed: u64,
+    /// Give point k the seed + k instead of the same seed (no common random numbers).
+    #[arg(long)]
+    pub independent_seeds: bool,
+    /// Runs per point (default: the scenario's `runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Result directory (default: results/<scenario file stem>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override a base scenario value before each point's values (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// A calibrated roster directory for every point.
+    #[arg(long, value_name = "DIR")]
+    pub roster: Option<PathBuf>,
+    /// Overwrite an existing result directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl SweepArgs {
+    /// The typed settings; `command_line` goes into the manifest.
+    pub fn settings(&self, command_line: Vec<String>) -> Result<crate::commands::SweepSettings, String> {
+        use crate::commands::DesignSpec;
+        use crate::sweep::design::{Combine, Sampling};
+        let design = match (self.samples, self.design.as_deref()) {
+            (Some(samples), Some(kind)) => {
+                let sampling = match kind {
+                    "lhs" => Sampling::LatinHypercube,
+                    "random" => Sampling::Random,
+                    other => return Err(format!("--design {other}: with --samples, use lhs or random")),
+                };
+                DesignSpec::Sampled { varies: self.vary.clone(), samples, sampling, seed: self.design_seed }
+            }
+            (None, Some(kind @ ("lhs" | "random"))) => return Err(format!("--design {kind} needs --samples N")),
+            (None, Some(file)) => {
+                if !self.vary.is_empty() {
+                    return Err("--design FILE.csv and --vary cannot be combined".to_string());
+                }
+                DesignSpec::Table(PathBuf::from(file))
+            }
+            _ => DesignSpec::Vary(self.vary.clone(), if self.zip { Combine::Zip } else { Combine::Grid }),
+        };
+        Ok(crate::commands::SweepSettings {
+            plan: crate::sweep::SweepPlan {
+                scenario: self.scenario.clone(),
+                overrides: self.set.clone(),
+                roster: self.roster.clone(),
+                seed: self.seed,
+                runs: self.runs,
+                threads: threads(self.threads),
+                independent_seeds: self.independent_seeds,
+            },
+            design,
+            out: self.out.clone(),
+            force: self.force,
+            command_line,
+        })
     }
 }
 

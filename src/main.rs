@@ -56,6 +56,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Sweep(args) => {
+            let settings = args.settings(std::env::args().collect()).map_err(anyhow::Error::msg)?;
+            let bar = ProgressBar::with_draw_target(None, progress_target(args.quiet));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
+                    .expect("valid template"),
+            );
+            let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
+            let result = commands::sweep(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
+            bar.finish_and_clear();
+            let report = result?;
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} ({} points x {} runs in {:.2} s)",
+                    report.out.join("sweep.csv").display(),
+                    report.points,
+                    report.runs,
+                    report.wall_seconds
+                );
+            }
+        }
         Command::Check(args) => {
             let (scenario, _) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
             if args.resolved {

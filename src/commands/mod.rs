@@ -7,6 +7,7 @@ mod calibrate;
 mod compare;
 mod run;
 mod states;
+mod sweep;
 
 pub use backtest::{
     BACKTEST_CSV, BacktestReport, BacktestSettings, CountInterval, DEFAULT_RUNS as BACKTEST_RUNS, Method, SUMMARY_CSV,
@@ -16,3 +17,4 @@ pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, pars
 pub use compare::{CompareReport, CompareSettings, compare};
 pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
+pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};

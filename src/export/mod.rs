@@ -19,10 +19,12 @@ pub mod manifest;
 mod runs;
 mod states;
 mod summary;
+mod sweep;
 
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
 pub use runs::RunsWriter;
+pub use sweep::SweepWriter;
 
 use crate::aggregate::Tally;
 use crate::model::Scenario;
@@ -33,8 +35,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file a batch may write, in the order they are renamed into place.
-pub const OUTPUT_FILES: [&str; 6] =
-    ["summary.csv", "distribution.csv", "states.csv", "blocs.csv", "runs.csv", "manifest.json"];
+pub const OUTPUT_FILES: [&str; 7] =
+    ["summary.csv", "distribution.csv", "states.csv", "blocs.csv", "runs.csv", "sweep.csv", "manifest.json"];
 
 /// The file created and removed in a result directory to check, before
 /// simulating, that files can be created there.

@@ -98,6 +98,20 @@ fn number(text: &str, place: &str) -> Result<f64, DesignError> {
     Ok(value)
 }
 
+/// Decimal places written in a number (`0.25` 2, `1e-3` 3, `5` 0).
+fn decimals_of(text: &str) -> i32 {
+    let text = text.trim().to_ascii_lowercase();
+    let (mantissa, exponent) = text.split_once('e').map_or((text.as_str(), 0), |(m, e)| (m, e.parse().unwrap_or(0)));
+    let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i32);
+    (fraction - exponent).clamp(0, 15)
+}
+
+/// `x` rounded to `decimals` places.
+fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
 /// Formats a number the shortest way that reads back the same.
 fn format_number(x: f64) -> String {
     let x = if x == 0.0 { 0.0 } else { x };
@@ -122,7 +136,11 @@ fn values(vary: &str) -> Result<(String, Vec<String>), DesignError> {
         if count > MAX_POINTS {
             return Err(DesignError { place, message: format!("{count} values, more than {MAX_POINTS}") });
         }
-        return Ok((path, (0..count).map(|k| format_number(start + k as f64 * step)).collect()));
+        // Values as written: start + k step rounded to the decimals given
+        // (0.1:0.3:0.1 is 0.1, 0.2, 0.3, not 0.30000000000000004).
+        let decimals = parts.iter().map(|p| decimals_of(p)).max().unwrap_or(0);
+        let value = |k: usize| format_number(round_to(start + k as f64 * step, decimals));
+        return Ok((path, (0..count).map(value).collect()));
     }
     let items = split_list(&spec);
     if items.iter().any(String::is_empty) {
@@ -275,6 +293,12 @@ mod tests {
         let rows: Vec<String> = d.points.iter().map(|p| p.join(" ")).collect();
         assert_eq!(rows, ["0.2 0.5", "0.2 0.6", "0.2 0.7", "0.4 0.5", "0.4 0.6", "0.4 0.7"]);
         assert_eq!(d.overrides(4), ["model.conformity=0.4", "blocs.EU.cohesion=0.6"]);
+    }
+
+    #[test]
+    fn ranges_keep_the_decimals_written() {
+        let d = from_vary(&vary(&["a=0.1:0.3:0.1", "b=1e-3:3e-3:1e-3", "c=0:10:5"]), Combine::Zip).unwrap();
+        assert_eq!(d.points, [vec!["0.1", "0.001", "0"], vec!["0.2", "0.002", "5"], vec!["0.3", "0.003", "10"]]);
     }
 
     #[test]

@@ -1,3 +1,103 @@
-//! Sweeps: one batch per point of a design, with common random numbers.
+//! Sweeps: one batch per point of a [`design::Design`], with common random
+//! numbers by default.
+//!
+//! Every point is the base scenario with the point's values applied as
+//! `--set` overrides (after the command line's own), so anything `--set`
+//! reaches can be swept, `scenario.date` included. With common random
+//! numbers every point runs with the same seed, so run r of every point
+//! draws the same random numbers wherever the points agree and differences
+//! between points are the parameters' effect, not noise; with independent
+//! seeds point k uses seed + k.
 
 pub mod design;
+
+use crate::aggregate::Tally;
+use crate::batch::{self, BatchError, BatchPlan};
+use crate::interrupt::Interrupt;
+use crate::model::Scenario;
+use crate::scenario;
+use design::Design;
+use std::path::{Path, PathBuf};
+
+/// What every point shares.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    /// The base scenario file.
+    pub scenario: PathBuf,
+    /// `--set` overrides of the base, applied before each point's values.
+    pub overrides: Vec<String>,
+    /// A roster directory for every point.
+    pub roster: Option<PathBuf>,
+    /// `--seed` (default: the scenario's).
+    pub seed: Option<u64>,
+    /// `--runs` (default: the scenario's, at the first point).
+    pub runs: Option<u64>,
+    /// Worker threads of each point's batch.
+    pub threads: usize,
+    /// Point k uses seed + k instead of the common seed.
+    pub independent_seeds: bool,
+}
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A point's scenario is invalid (the message names the point and its values).
+    #[error("point {point} ({values}): {source}")]
+    Point {
+        /// 0-based point index.
+        point: usize,
+        /// `PATH=VALUE` of the point, comma-separated.
+        values: String,
+        /// The scenario error.
+        source: scenario::ScenarioError,
+    },
+    /// A batch failed or was interrupted.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+}
+
+/// The scenario of point `k`: the base file with the base overrides then the point's.
+pub fn point_scenario(plan: &SweepPlan, design: &Design, k: usize) -> Result<Scenario, SweepError> {
+    let overrides: Vec<String> = plan.overrides.iter().cloned().chain(design.overrides(k)).collect();
+    let (mut sc, _) = scenario::load_with_text(&plan.scenario, &overrides, plan.roster.as_deref())
+        .map_err(|source| SweepError::Point { point: k, values: design.overrides(k).join(", "), source })?;
+    let seed = plan.seed.unwrap_or(sc.seed);
+    sc.seed = if plan.independent_seeds { seed.wrapping_add(k as u64) } else { seed };
+    Ok(sc)
+}
+
+/// Checks every point's scenario before anything is simulated, and returns
+/// the number of runs per point (`--runs`, else the first point's).
+pub fn check_points(plan: &SweepPlan, design: &Design) -> Result<u64, SweepError> {
+    let mut runs = plan.runs;
+    for k in 0..design.points.len() {
+        let sc = point_scenario(plan, design, k)?;
+        runs.get_or_insert(sc.runs);
+    }
+    Ok(runs.unwrap_or(0))
+}
+
+/// Simulates every point in order, handing each finished point's scenario
+/// and exact tally to `on_point`.
+pub fn run(
+    plan: &SweepPlan,
+    design: &Design,
+    runs: u64,
+    interrupt: &Interrupt,
+    progress: &(dyn Fn(u64) + Sync),
+    mut on_point: impl FnMut(usize, &Scenario, &Tally) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false };
+    for k in 0..design.points.len() {
+        let sc = point_scenario(plan, design, k)?;
+        let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(())).map_err(SweepError::from)?;
+        on_point(k, &sc, &tally)?;
+    }
+    Ok(())
+}
+
+/// The default output directory of a sweep of `scenario`: `results/<stem>-sweep`.
+pub fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    Path::new("results").join(format!("{stem}-sweep"))
+}

@@ -14,3 +14,4 @@ mod rollcall_errors;
 mod rollcalls;
 mod scenario_errors;
 mod statistics;
+mod sweep;
