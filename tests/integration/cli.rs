@@ -5,8 +5,8 @@
 //! text, bad options) without writing anything.
 
 use crate::common::{
-    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, Table, dir_files, entry_names, package_path, run_command, temp_dir,
-    text, toml_files, ungasim, ungasim_process,
+    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, Table, dir_files, entry_names, fixture_overrides, package_path,
+    run_command, temp_dir, text, toml_files, ungasim, ungasim_process,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -333,9 +333,12 @@ fn bad_scenarios_fail_with_their_golden_error_and_write_nothing() {
             fs::read_to_string(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
         let expected = expected.trim_end();
         let out = tmp.path().join(format!("out{i}"));
+        let sets: Vec<String> =
+            fixture_overrides(&package_path(fixture)).into_iter().flat_map(|s| ["--set".to_string(), s]).collect();
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
         let mut check = ungasim();
-        check.args(["check", fixture]);
-        for (command, mut process) in [("run", run_command(fixture, &out, &[])), ("check", check)] {
+        check.args(["check", fixture]).args(&sets);
+        for (command, mut process) in [("run", run_command(fixture, &out, &sets)), ("check", check)] {
             let output = process.output().unwrap();
             let stderr = text(&output.stderr);
             if output.status.success() || !stderr.contains(expected) {
