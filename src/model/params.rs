@@ -273,7 +273,7 @@ impl ParamTarget {
             ParamTarget::Vector => "a whole vector",
             ParamTarget::NoiseName | ParamTarget::MajorityName => "a name, not a number",
             ParamTarget::Bool => "true or false, not a number",
-            ParamTarget::States | ParamTarget::StateOrNone => "a list of states, not a number",
+            ParamTarget::States | ParamTarget::StateOrNone => "ISO3 codes, not a number",
         }
     }
 }

@@ -132,7 +132,7 @@ use Scope::{Bloc, Model, Proposal, State};
 pub static PARAMS: [Param; 25] = [
     // [model]
     Param::new(Model, "noise", ParamTarget::NoiseName, "the distribution of the vote noise", |s, _, v| {
-        s.model.noise = if let ParamValue::Noise(n) = v { n } else { unreachable!() };
+        s.model.noise = if let ParamValue::Noise(n) = v { n } else { unreachable!("ParamPath::set checks the kind") };
         Ok(())
     }),
     Param::new(Model, "noise_scale", POSITIVE, "sigma, the scale of the vote noise", |s, _, v| {
@@ -200,7 +200,8 @@ pub static PARAMS: [Param; 25] = [
     .drawn(|x, _, p, v| x.cohesion[p.at] = v)
     .recomputes(Recompute::Weights),
     Param::new(Bloc, "leader", ParamTarget::StateOrNone, "the member whose stance is the bloc's", |s, p, v| {
-        s.blocs[p.at].leader = if let ParamValue::State(l) = v { l } else { unreachable!() };
+        s.blocs[p.at].leader =
+            if let ParamValue::State(l) = v { l } else { unreachable!("ParamPath::set checks the kind") };
         s.check_leader(p.at).map_err(|e| format!("{e}; add it first"))
     }),
     Param::new(Bloc, "add", ParamTarget::States, "states that join the bloc", |s, p, v| {
@@ -276,7 +277,8 @@ pub static PARAMS: [Param; 25] = [
     })
     .drawn(|x, _, p, v| x.capacity_building[p.at] = v),
     Param::new(Proposal, "majority", ParamTarget::MajorityName, "the majority required", |s, p, v| {
-        s.proposals[p.at].majority = if let ParamValue::Majority(m) = v { m } else { unreachable!() };
+        s.proposals[p.at].majority =
+            if let ParamValue::Majority(m) = v { m } else { unreachable!("ParamPath::set checks the kind") };
         Ok(())
     }),
     Param::new(Proposal, "consensus", ParamTarget::Bool, "whether a run without No is an adoption", |s, p, v| {
