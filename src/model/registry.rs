@@ -119,7 +119,7 @@ impl Param {
         Param { by_series: true, ..self }
     }
 
-    /// Whether `[[uncertain]]` may redraw it (and a sweep vary it smoothly).
+    /// Whether `[[uncertain]]` may redraw it (every parameter can be `--set`, so swept).
     pub fn may_be_uncertain(&self) -> bool {
         self.draw.is_some()
     }
@@ -129,7 +129,7 @@ use Scope::{Bloc, Model, Proposal, State};
 
 /// Every parameter. A path names a row by scope and name; the order is the
 /// order of suggestions and of the README's lists.
-pub static PARAMS: [Param; 25] = [
+pub static PARAMS: &[Param] = &[
     // [model]
     Param::new(Model, "noise", ParamTarget::NoiseName, "the distribution of the vote noise", |s, _, v| {
         s.model.noise = if let ParamValue::Noise(n) = v { n } else { unreachable!("ParamPath::set checks the kind") };
@@ -332,15 +332,8 @@ mod tests {
             );
         }
         for param in PARAMS.iter().filter(|p| p.scope != Model) {
-            let path = format!(
-                "{}.{}",
-                match param.scope {
-                    Bloc => "blocs.ID",
-                    State => "states.ISO3",
-                    _ => "proposals.ID",
-                },
-                param.name
-            );
+            let id = if param.scope == State { "ISO3" } else { "ID" };
+            let path = format!("{}.{id}.{}", param.scope.section(), param.name);
             assert!(readme.contains(&path), "README's --set paths lack `{path}`");
         }
     }

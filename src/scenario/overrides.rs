@@ -1,11 +1,15 @@
 //! `--set PATH=VALUE` overrides from the command line.
 //!
 //! VALUE is read as a TOML value (`0.9`, `"normal"`, `[0.1, 0.2]`,
-//! `2021-01-01`); a bare word such as `normal` is taken as a string, since
-//! shells eat the quotes. `scenario.*` paths change `[scenario]` before the
-//! roster is resolved (so `scenario.date` changes the membership in force);
-//! every other path is resolved with [`ParamPath::parse`] against the built
-//! scenario and set with [`ParamPath::set`], after the file is validated.
+//! `2021-01-01`); a bare word such as `normal` is taken as a string, a list
+//! of bare words (`[RUS,CHN]`) as a list of strings and an empty VALUE as
+//! `""`, since shells eat the quotes. `scenario.*` paths change
+//! `[scenario]` before the roster is resolved (so `scenario.date` changes
+//! the membership in force); every other path is resolved with
+//! [`ParamPath::parse`] against the built scenario and set with
+//! [`ParamPath::set`], after the file is validated. A path that an
+//! `[[uncertain]]` entry redraws every run cannot be set: the error names
+//! the entry's line.
 
 use super::ScenarioError;
 use super::build::{MAJORITIES, Meta, NOISES, check_name, check_runs, choice, date_of, unknown_state};
