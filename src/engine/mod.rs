@@ -10,7 +10,8 @@ pub mod noise;
 pub mod rng;
 pub mod rule;
 
-use crate::model::{ModelField, Noise, ParamPath, ProposalField, Scenario, StateField, Vote};
+use crate::model::registry::Recompute;
+use crate::model::{Noise, ParamPath, Scenario, Vote};
 use influence::{Buffers, Network, Weights};
 use rand::Rng;
 use rand::distr::Distribution;
@@ -24,10 +25,12 @@ const U32_RANGE: f64 = 4_294_967_296.0;
 /// The vote of a uniform below 0, 1, 2 or 3 of a state's thresholds.
 const BY_RANK: [Vote; 4] = [Vote::No, Vote::Abstain, Vote::Yes, Vote::Absent];
 
-/// A state's thresholds from `[P(No), P(No or Abstain)]` of a present state and its attendance.
+/// A state's thresholds from `[P(No), P(No or Abstain)]` of a present state,
+/// its attendance a_i and `model.attendance_scale` s: present with probability min(1, s a_i).
 #[inline]
-fn threshold([no, not_yes]: [f64; 2], attendance: f64) -> [f64; 3] {
-    [attendance * no, attendance * not_yes, attendance].map(|t| t * U32_RANGE)
+fn threshold([no, not_yes]: [f64; 2], attendance: f64, scale: f64) -> [f64; 3] {
+    let present = (attendance * scale).min(1.0);
+    [present * no, present * not_yes, present].map(|t| t * U32_RANGE)
 }
 
 /// `[yes, no, abstain, absent]` counts, with register counters rather than
@@ -74,6 +77,22 @@ pub struct Inputs {
     pub capacity_weight: f64,
     /// beta_tie.
     pub tie_weight: f64,
+    /// s, the factor on every a_i.
+    pub attendance_scale: f64,
+}
+
+/// Which states follow the `[model]` defaults, for draws of a model-wide
+/// parameter (see [`crate::model::registry`]).
+#[derive(Debug, Clone)]
+pub struct Follows {
+    /// K, the number of dimensions (positions are state-major).
+    pub dims: usize,
+    /// States whose tau follows `model.abstain_band`.
+    pub band_follows_model: Vec<bool>,
+    /// tau_i / model.abstain_band of the states that follow it.
+    pub band_factor: Vec<f64>,
+    /// States whose lambda follows `model.conformity`.
+    pub conformity_follows_model: Vec<bool>,
 }
 
 /// A distribution ready to sample, for one `[[uncertain]]` entry.
@@ -139,10 +158,7 @@ pub struct Engine {
     /// `exp(-2 tau_i / sigma)` under the base inputs (see [`noise::logistic_cumulative`]).
     base_band_factor: Vec<f64>,
     /// States whose tau / lambda follow the model default (for uncertain model.* draws).
-    band_follows_model: Vec<bool>,
-    /// tau_i / model.abstain_band of the states that follow it.
-    band_factor: Vec<f64>,
-    conformity_follows_model: Vec<bool>,
+    follows: Follows,
     network: Network,
     /// `[proposal][state]`: sum over sponsors k of T_ik.
     sponsor_pull: Vec<Vec<f64>>,
@@ -219,6 +235,7 @@ impl Engine {
             position_jitter: model.position_jitter,
             capacity_weight: model.capacity_weight,
             tie_weight: model.tie_weight,
+            attendance_scale: model.attendance_scale,
         };
         let sponsor_pull = scenario
             .proposals
@@ -255,9 +272,12 @@ impl Engine {
             base_band_factor: Vec::new(),
             base,
             base_weights,
-            band_follows_model: scenario.states.iter().map(|s| s.abstain_band.is_none()).collect(),
-            band_factor: scenario.states.iter().map(|s| s.band_factor).collect(),
-            conformity_follows_model: scenario.states.iter().map(|s| s.conformity.is_none()).collect(),
+            follows: Follows {
+                dims: k,
+                band_follows_model: scenario.states.iter().map(|s| s.abstain_band.is_none()).collect(),
+                band_factor: scenario.states.iter().map(|s| s.band_factor).collect(),
+                conformity_follows_model: scenario.states.iter().map(|s| s.conformity.is_none()).collect(),
+            },
             network,
             sponsor_pull,
             fixed_votes,
@@ -266,21 +286,8 @@ impl Engine {
             text_draws: (scenario.proposals.iter().enumerate())
                 .filter_map(|(j, p)| p.draw.clone().map(|d| (j, d)))
                 .collect(),
-            uncertain_weights: scenario.uncertain.iter().any(|u| {
-                matches!(
-                    u.target,
-                    ParamPath::Model(ModelField::Conformity)
-                        | ParamPath::State(_, StateField::Conformity)
-                        | ParamPath::BlocCohesion(_)
-                )
-            }),
-            uncertain_bands: scenario.uncertain.iter().any(|u| {
-                matches!(
-                    u.target,
-                    ParamPath::Model(ModelField::AbstainBand | ModelField::NoiseScale)
-                        | ParamPath::State(_, StateField::AbstainBand)
-                )
-            }),
+            uncertain_weights: scenario.uncertain.iter().any(|u| u.target.param().recompute == Recompute::Weights),
+            uncertain_bands: scenario.uncertain.iter().any(|u| u.target.param().recompute == Recompute::Bands),
             fixed_thresholds: None,
         };
         noise::band_factors(&engine.base, &mut engine.base_band_factor);
@@ -461,14 +468,15 @@ impl Engine {
                 for (((t, &e), &factor), &a) in
                     scratch.thresholds.iter_mut().zip(&scratch.exp).zip(run.band_factor).zip(&inputs.attendance)
                 {
-                    *t = threshold(noise::logistic_from_exp(e, factor), a);
+                    *t = threshold(noise::logistic_from_exp(e, factor), a, inputs.attendance_scale);
                     all_unsaturated &= noise::unsaturated(e, factor);
                 }
                 if !all_unsaturated {
                     for (i, &stance) in stances.enumerate() {
                         if !noise::unsaturated(scratch.exp[i], run.band_factor[i]) {
                             let cumulative = noise::cumulative(Noise::Logistic, stance, inputs.abstain_band[i], sigma);
-                            scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                            scratch.thresholds[i] =
+                                threshold(cumulative, inputs.attendance[i], inputs.attendance_scale);
                         }
                     }
                 }
@@ -476,7 +484,7 @@ impl Engine {
             Noise::Normal => {
                 for (i, stance) in stances.enumerate() {
                     let cumulative = noise::cumulative(Noise::Normal, *stance, inputs.abstain_band[i], sigma);
-                    scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i]);
+                    scratch.thresholds[i] = threshold(cumulative, inputs.attendance[i], inputs.attendance_scale);
                 }
             }
         }
@@ -497,43 +505,9 @@ impl Engine {
         inputs.salience[j] = geometry.salience;
     }
 
-    /// Writes one uncertain draw into the run's inputs.
+    /// Writes one uncertain draw into the run's inputs: the registry row's engine effect.
     fn apply(&self, inputs: &mut Inputs, path: ParamPath, value: f64) {
-        let k = self.dims;
-        match path {
-            ParamPath::Model(ModelField::NoiseScale) => inputs.noise_scale = value,
-            ParamPath::Model(ModelField::PositionJitter) => inputs.position_jitter = value,
-            ParamPath::Model(ModelField::CapacityWeight) => inputs.capacity_weight = value,
-            ParamPath::Model(ModelField::TieWeight) => inputs.tie_weight = value,
-            ParamPath::Model(ModelField::AbstainBand) => {
-                for ((band, &follows), factor) in
-                    inputs.abstain_band.iter_mut().zip(&self.band_follows_model).zip(&self.band_factor)
-                {
-                    if follows {
-                        *band = value * factor;
-                    }
-                }
-            }
-            ParamPath::Model(ModelField::Conformity) => {
-                set_where(&mut inputs.conformity, &self.conformity_follows_model, value)
-            }
-            ParamPath::BlocCohesion(b) => inputs.cohesion[b] = value,
-            ParamPath::State(i, StateField::Position(Some(d))) => inputs.position[i * k + d] = value,
-            ParamPath::State(i, StateField::Capacity) => inputs.capacity[i] = value,
-            ParamPath::State(i, StateField::Attendance) => inputs.attendance[i] = value,
-            ParamPath::State(i, StateField::AbstainBand) => inputs.abstain_band[i] = value,
-            ParamPath::State(i, StateField::Conformity) => inputs.conformity[i] = value,
-            ParamPath::Proposal(j, ProposalField::Position(Some(d))) => inputs.proposal_position[j * k + d] = value,
-            ParamPath::Proposal(j, ProposalField::StatusQuo(Some(d))) => inputs.status_quo[j * k + d] = value,
-            ParamPath::Proposal(j, ProposalField::Salience) => inputs.salience[j] = value,
-            ParamPath::Proposal(j, ProposalField::CapacityBuilding) => inputs.capacity_building[j] = value,
-            other => unreachable!("the scenario parser admits only real scalars as uncertain, not {other:?}"),
-        }
-    }
-}
-
-fn set_where(values: &mut [f64], mask: &[bool], value: f64) {
-    for (v, _) in values.iter_mut().zip(mask).filter(|(_, follows)| **follows) {
-        *v = value;
+        let draw = path.param().draw.expect("the scenario parser admits as uncertain only parameters with a draw");
+        draw(inputs, &self.follows, path, value);
     }
 }

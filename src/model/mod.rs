@@ -6,8 +6,10 @@
 //! dimensions. The engine and the exporters only ever see these types.
 
 mod params;
+pub mod registry;
 
-pub use params::{ModelField, ParamPath, ParamTarget, ParamValue, ProposalField, StateField};
+pub use params::{ANY_REAL, MAX_ROUNDS, NON_NEGATIVE, POSITIVE, PROBABILITY, ParamPath, ParamTarget, ParamValue};
+pub use registry::{PARAMS, Param, Scope};
 
 use crate::date::Date;
 use serde::Serialize;
@@ -44,6 +46,9 @@ pub struct ModelParams {
     pub capacity_weight: f64,
     /// Weight beta_tie of the pull of ties to sponsors (>= 0).
     pub tie_weight: f64,
+    /// Factor s on every state's attendance (>= 0): a state is present with
+    /// probability min(1, s a_i).
+    pub attendance_scale: f64,
 }
 
 impl Default for ModelParams {
@@ -58,6 +63,7 @@ impl Default for ModelParams {
             conformity: 0.4,
             capacity_weight: 0.5,
             tie_weight: 0.5,
+            attendance_scale: 1.0,
         }
     }
 }
@@ -267,6 +273,9 @@ pub struct Uncertain {
     /// The parameter, resolved.
     #[serde(skip)]
     pub target: ParamPath,
+    /// The line of the entry's `param` in the scenario file (for errors).
+    #[serde(skip)]
+    pub line: usize,
     /// Its distribution.
     #[serde(flatten)]
     pub dist: Dist,
@@ -332,5 +341,44 @@ impl Scenario {
     /// Index of the proposal with this id.
     pub fn proposal_index(&self, id: &str) -> Option<usize> {
         self.proposals.iter().position(|p| p.id == id)
+    }
+
+    /// Adds state `i` to bloc `b`; an error if it is a member already.
+    pub fn add_member(&mut self, b: usize, i: usize) -> Result<(), String> {
+        let members = &self.blocs[b].members;
+        match members.binary_search(&i) {
+            Ok(_) => {
+                Err(format!("`{}` is already a member of {} on {}", self.states[i].iso3, self.blocs[b].id, self.date))
+            }
+            Err(at) => {
+                self.blocs[b].members.insert(at, i);
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes state `i` from bloc `b`; an error if it is not a member.
+    pub fn remove_member(&mut self, b: usize, i: usize) -> Result<(), String> {
+        let members = &self.blocs[b].members;
+        match members.binary_search(&i) {
+            Ok(at) => {
+                self.blocs[b].members.remove(at);
+                Ok(())
+            }
+            Err(_) => {
+                Err(format!("`{}` is not a member of {} on {}", self.states[i].iso3, self.blocs[b].id, self.date))
+            }
+        }
+    }
+
+    /// An error if bloc `b` has a leader that is not one of its members.
+    pub fn check_leader(&self, b: usize) -> Result<(), String> {
+        let bloc = &self.blocs[b];
+        match bloc.leader.filter(|l| bloc.members.binary_search(l).is_err()) {
+            Some(l) => {
+                Err(format!("the leader `{}` is not a member of {} on {}", self.states[l].iso3, bloc.id, self.date))
+            }
+            None => Ok(()),
+        }
     }
 }

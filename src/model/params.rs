@@ -1,78 +1,32 @@
-//! Parameter paths: the one place that maps `model.noise_scale`,
-//! `blocs.EU.cohesion`, `states.IND.position.sovereignty`,
-//! `proposals.A/RES/73/27.salience`, ... to a value of a scenario.
+//! Parameter paths: `model.noise_scale`, `blocs.EU.cohesion`,
+//! `states.IND.position.sovereignty`, `proposals.A/RES/73/27.salience`, ...
+//! resolved against a scenario to a row of the [`registry`](super::registry)
+//! and the bloc, state or proposal (and dimension) it addresses.
 //!
-//! Used by `[[uncertain]]`, by `--set` and (later) by `sweep --vary`, so a
-//! path means the same thing everywhere and is checked against the same
-//! ranges.
+//! Used by the scenario file's `[model]`, by `[[uncertain]]`, by `--set`
+//! and (later) by `sweep`, so a path means the same thing everywhere and is
+//! checked against the same ranges. What a parameter is, and what it
+//! changes, is said once, in the registry.
 
-use super::{Noise, Scenario};
+use super::registry::{self, Param, Scope};
+use super::{Majority, Noise, Scenario};
 use crate::suggest::alternatives;
 
 /// The largest number of influence rounds accepted (the stances have long
 /// converged by then; a typo like `1e9` should be an error, not a hang).
 pub const MAX_ROUNDS: u32 = 10_000;
 
-/// A resolved address of one scenario value.
+/// A resolved address of one scenario value: a registry row, the index of
+/// the bloc, state or proposal it belongs to (0 for `model.*`) and, for one
+/// coordinate of a position, the dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamPath {
-    /// A field of `[model]`.
-    Model(ModelField),
-    /// `blocs.ID.cohesion` (bloc index).
-    BlocCohesion(usize),
-    /// A field of one state (state index).
-    State(usize, StateField),
-    /// A field of one proposal (proposal index).
-    Proposal(usize, ProposalField),
-}
-
-/// Addressable fields of `[model]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelField {
-    /// `noise` (a name, not a number).
-    Noise,
-    /// `noise_scale`.
-    NoiseScale,
-    /// `position_jitter`.
-    PositionJitter,
-    /// `abstain_band`.
-    AbstainBand,
-    /// `rounds` (an integer).
-    Rounds,
-    /// `conformity`.
-    Conformity,
-    /// `capacity_weight`.
-    CapacityWeight,
-    /// `tie_weight`.
-    TieWeight,
-}
-
-/// Addressable fields of a state; `Position(Some(k))` is one coordinate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateField {
-    /// `position` or `position.DIM`.
-    Position(Option<usize>),
-    /// `capacity`.
-    Capacity,
-    /// `attendance`.
-    Attendance,
-    /// `abstain_band`.
-    AbstainBand,
-    /// `conformity`.
-    Conformity,
-}
-
-/// Addressable fields of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProposalField {
-    /// `position` or `position.DIM`.
-    Position(Option<usize>),
-    /// `status_quo` or `status_quo.DIM`.
-    StatusQuo(Option<usize>),
-    /// `salience`.
-    Salience,
-    /// `capacity_building`.
-    CapacityBuilding,
+pub struct ParamPath {
+    /// Index of the row in [`registry::PARAMS`].
+    param: usize,
+    /// Index of the bloc, state or proposal; 0 for a `[model]` field.
+    pub at: usize,
+    /// The dimension of one coordinate of a vector (`position.sovereignty`).
+    pub dim: Option<usize>,
 }
 
 /// What kind of value a path holds, and its valid range.
@@ -93,65 +47,58 @@ pub enum ParamTarget {
     Vector,
     /// A noise name, `logistic` or `normal`.
     NoiseName,
+    /// A majority name, `simple` or `two_thirds`.
+    MajorityName,
+    /// `true` or `false`.
+    Bool,
+    /// ISO3 codes of distinct states: one code or a list.
+    States,
+    /// The ISO3 code of one state, or `""` for none.
+    StateOrNone,
 }
 
-const MODEL_FIELDS: [(&str, ModelField); 8] = [
-    ("noise", ModelField::Noise),
-    ("noise_scale", ModelField::NoiseScale),
-    ("position_jitter", ModelField::PositionJitter),
-    ("abstain_band", ModelField::AbstainBand),
-    ("rounds", ModelField::Rounds),
-    ("conformity", ModelField::Conformity),
-    ("capacity_weight", ModelField::CapacityWeight),
-    ("tie_weight", ModelField::TieWeight),
-];
-const STATE_FIELDS: [&str; 5] = ["position", "capacity", "attendance", "abstain_band", "conformity"];
-const PROPOSAL_FIELDS: [&str; 4] = ["position", "status_quo", "salience", "capacity_building"];
-
-const PROBABILITY: ParamTarget = ParamTarget::Real { min: 0.0, max: 1.0, min_open: false };
-const NON_NEGATIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: false };
-const POSITIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: true };
-const ANY_REAL: ParamTarget = ParamTarget::Real { min: f64::NEG_INFINITY, max: f64::INFINITY, min_open: false };
+/// A real number in [0, 1].
+pub const PROBABILITY: ParamTarget = ParamTarget::Real { min: 0.0, max: 1.0, min_open: false };
+/// A real number >= 0.
+pub const NON_NEGATIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: false };
+/// A real number > 0.
+pub const POSITIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: true };
+/// Any finite real number.
+pub const ANY_REAL: ParamTarget = ParamTarget::Real { min: f64::NEG_INFINITY, max: f64::INFINITY, min_open: false };
 
 impl ParamPath {
+    /// The path of registry row `param` at bloc, state or proposal `at`.
+    pub(super) fn new(param: usize, at: usize, dim: Option<usize>) -> ParamPath {
+        ParamPath { param, at, dim }
+    }
+
     /// Resolves `text` against a scenario's states, blocs, proposals and
     /// dimensions; the error says what is wrong and suggests the closest name.
     pub fn parse(scenario: &Scenario, text: &str) -> Result<ParamPath, String> {
         let (section, rest) = text.split_once('.').unwrap_or((text, ""));
-        match section {
-            "model" => MODEL_FIELDS
-                .iter()
-                .find(|(name, _)| *name == rest)
-                .map(|&(_, field)| ParamPath::Model(field))
-                .ok_or_else(|| unknown("field of [model]", rest, MODEL_FIELDS.iter().map(|f| f.0))),
-            "blocs" => {
+        let scope = Scope::ALL
+            .into_iter()
+            .find(|s| s.section() == section)
+            .ok_or_else(|| unknown("section", section, Scope::ALL.map(Scope::section)))?;
+        let (at, field) = match scope {
+            Scope::Model => return ParamPath::find(scope, rest, 0, None),
+            Scope::Bloc => {
                 let (id, field) = rest.rsplit_once('.').unwrap_or((rest, ""));
                 let bloc = scenario
                     .bloc_index(id)
                     .ok_or_else(|| unknown("bloc", id, scenario.blocs.iter().map(|b| b.id.as_str())))?;
-                if field != "cohesion" {
-                    return Err(unknown("bloc field", field, ["cohesion"]));
-                }
-                Ok(ParamPath::BlocCohesion(bloc))
+                return ParamPath::find(scope, field, bloc, None);
             }
-            "states" => {
+            Scope::State => {
                 let (iso3, field) = rest.split_once('.').unwrap_or((rest, ""));
                 let state = scenario
                     .state_index(iso3)
                     .ok_or_else(|| unknown("state", iso3, scenario.states.iter().map(|s| s.iso3.as_str())))?;
-                let field = match split_dimension(scenario, field)? {
-                    ("position", dim) => StateField::Position(dim),
-                    ("capacity", None) => StateField::Capacity,
-                    ("attendance", None) => StateField::Attendance,
-                    ("abstain_band", None) => StateField::AbstainBand,
-                    ("conformity", None) => StateField::Conformity,
-                    (name, _) => return Err(unknown("state field", name, STATE_FIELDS)),
-                };
-                Ok(ParamPath::State(state, field))
+                (state, field)
             }
-            "proposals" => {
+            Scope::Proposal => {
                 // Proposal ids contain '/' and may contain '.', so match the longest id prefix.
-                let (index, field) = scenario
+                scenario
                     .proposals
                     .iter()
                     .enumerate()
@@ -161,124 +108,124 @@ impl ParamPath {
                     .max_by_key(|&(_, len, _)| len)
                     .map(|(j, _, f)| (j, f))
                     .ok_or_else(|| {
-                        let id =
-                            PROPOSAL_FIELDS.iter().find_map(|f| rest.strip_suffix(&format!(".{f}"))).unwrap_or(rest);
+                        let id = scope.names().find_map(|f| rest.strip_suffix(&format!(".{f}"))).unwrap_or(rest);
                         unknown("proposal", id, scenario.proposals.iter().map(|p| p.id.as_str()))
-                    })?;
-                let field = match split_dimension(scenario, field)? {
-                    ("position", dim) => ProposalField::Position(dim),
-                    ("status_quo", dim) => ProposalField::StatusQuo(dim),
-                    ("salience", None) => ProposalField::Salience,
-                    ("capacity_building", None) => ProposalField::CapacityBuilding,
-                    (name, _) => return Err(unknown("proposal field", name, PROPOSAL_FIELDS)),
-                };
-                Ok(ParamPath::Proposal(index, field))
+                    })?
             }
-            _ => Err(unknown("section", section, ["model", "blocs", "states", "proposals"])),
+        };
+        let (name, dim) = split_dimension(scenario, field)?;
+        ParamPath::find(scope, name, at, dim)
+    }
+
+    /// The path of field `name` of `scope`; a dimension only on a vector.
+    fn find(scope: Scope, name: &str, at: usize, dim: Option<usize>) -> Result<ParamPath, String> {
+        match registry::find(scope, name) {
+            Some(param) if dim.is_none() || registry::PARAMS[param].target == ParamTarget::Vector => {
+                Ok(ParamPath { param, at, dim })
+            }
+            _ => Err(unknown(scope.field_noun(), name, scope.names())),
         }
+    }
+
+    /// The registry row of this path.
+    pub fn param(self) -> &'static Param {
+        &registry::PARAMS[self.param]
     }
 
     /// Whether every run redraws this parameter from its proposal's series
     /// `like` (position, status quo or salience of such a proposal), so that
     /// no `--set` or `[[uncertain]]` can hold it.
     pub fn drawn_by_series(self, scenario: &Scenario) -> bool {
-        matches!(
-            self,
-            ParamPath::Proposal(j, ProposalField::Position(_) | ProposalField::StatusQuo(_) | ProposalField::Salience)
-                if scenario.proposals[j].draw.is_some()
-        )
+        let param = self.param();
+        param.by_series && param.scope == Scope::Proposal && scenario.proposals[self.at].draw.is_some()
     }
 
-    /// The kind of value at this path and its valid range.
+    /// Whether setting `self` would write (part of) the value at `other`:
+    /// the same parameter of the same bloc, state or proposal, and the same
+    /// coordinate or a whole vector.
+    pub fn overlaps(self, other: ParamPath) -> bool {
+        self.param == other.param
+            && self.at == other.at
+            && (self.dim == other.dim || self.dim.is_none() || other.dim.is_none())
+    }
+
+    /// The kind of value at this path and its valid range (one coordinate of
+    /// a vector is any finite real).
     pub fn target(self) -> ParamTarget {
-        use ModelField as M;
-        match self {
-            ParamPath::Model(M::Noise) => ParamTarget::NoiseName,
-            ParamPath::Model(M::Rounds) => ParamTarget::Count,
-            ParamPath::Model(M::NoiseScale) => POSITIVE,
-            ParamPath::Model(M::Conformity) => PROBABILITY,
-            ParamPath::Model(M::PositionJitter | M::AbstainBand | M::CapacityWeight | M::TieWeight) => NON_NEGATIVE,
-            ParamPath::BlocCohesion(_) => PROBABILITY,
-            ParamPath::State(_, StateField::Position(None)) => ParamTarget::Vector,
-            ParamPath::State(_, StateField::Position(Some(_))) => ANY_REAL,
-            ParamPath::State(_, StateField::Capacity | StateField::Attendance | StateField::Conformity) => PROBABILITY,
-            ParamPath::State(_, StateField::AbstainBand) => NON_NEGATIVE,
-            ParamPath::Proposal(_, ProposalField::Position(None) | ProposalField::StatusQuo(None)) => {
-                ParamTarget::Vector
-            }
-            ParamPath::Proposal(_, ProposalField::Position(Some(_)) | ProposalField::StatusQuo(Some(_))) => ANY_REAL,
-            ParamPath::Proposal(_, ProposalField::Salience) => POSITIVE,
-            ParamPath::Proposal(_, ProposalField::CapacityBuilding) => PROBABILITY,
+        match (self.param().target, self.dim) {
+            (ParamTarget::Vector, Some(_)) => ANY_REAL,
+            (target, _) => target,
         }
     }
 
     /// Sets the value at this path in `scenario`, after checking its kind
-    /// and range; the error reads "must be ...".
-    pub fn set(self, scenario: &mut Scenario, value: &ParamValue) -> Result<(), String> {
-        use ModelField as M;
+    /// and range; the error reads "must be ..." (or says why the change
+    /// contradicts the scenario, e.g. adding a member twice).
+    pub fn set(self, scenario: &mut Scenario, value: ParamValue) -> Result<(), String> {
         let target = self.target();
         let dims = scenario.dimensions.len();
-        let real = |value: &ParamValue| match *value {
-            ParamValue::Real(x) => target.check(x).map(|()| x),
-            _ => Err(format!("must be {}", target.describe())),
-        };
-        let vector = |value: &ParamValue| match value {
-            ParamValue::Vector(v) if v.len() == dims && v.iter().all(|x| x.is_finite()) => Ok(v.clone()),
-            ParamValue::Vector(v) if v.len() != dims => {
-                Err(format!("must have {dims} coordinates ({}), not {}", scenario.dimensions.join(", "), v.len()))
+        match (target, &value) {
+            (ParamTarget::Real { .. } | ParamTarget::Count, ParamValue::Real(x)) => target.check(*x)?,
+            (ParamTarget::Vector, ParamValue::Vector(v)) if v.len() != dims => {
+                return Err(format!(
+                    "must have {dims} coordinates ({}), not {}",
+                    scenario.dimensions.join(", "),
+                    v.len()
+                ));
             }
-            _ => Err(format!("must be {}", target.describe())),
-        };
-        let model = &mut scenario.model;
-        match self {
-            ParamPath::Model(M::Noise) => match value {
-                ParamValue::Noise(noise) => model.noise = *noise,
-                _ => return Err(format!("must be {}", target.describe())),
-            },
-            ParamPath::Model(M::Rounds) => model.rounds = real(value)? as u32,
-            ParamPath::Model(M::NoiseScale) => model.noise_scale = real(value)?,
-            ParamPath::Model(M::PositionJitter) => model.position_jitter = real(value)?,
-            ParamPath::Model(M::AbstainBand) => model.abstain_band = real(value)?,
-            ParamPath::Model(M::Conformity) => model.conformity = real(value)?,
-            ParamPath::Model(M::CapacityWeight) => model.capacity_weight = real(value)?,
-            ParamPath::Model(M::TieWeight) => model.tie_weight = real(value)?,
-            ParamPath::BlocCohesion(b) => scenario.blocs[b].cohesion = real(value)?,
-            ParamPath::State(i, field) => {
-                let state = &mut scenario.states[i];
-                match field {
-                    StateField::Position(Some(k)) => state.position[k] = real(value)?,
-                    StateField::Position(None) => state.position = vector(value)?,
-                    StateField::Capacity => state.capacity = real(value)?,
-                    StateField::Attendance => state.attendance = real(value)?,
-                    StateField::AbstainBand => state.abstain_band = Some(real(value)?),
-                    StateField::Conformity => state.conformity = Some(real(value)?),
+            (ParamTarget::Vector, ParamValue::Vector(v)) => {
+                for &x in v {
+                    ANY_REAL.check(x)?;
                 }
             }
-            ParamPath::Proposal(j, field) => {
-                let proposal = &mut scenario.proposals[j];
-                match field {
-                    ProposalField::Position(Some(k)) => proposal.position[k] = real(value)?,
-                    ProposalField::Position(None) => proposal.position = vector(value)?,
-                    ProposalField::StatusQuo(Some(k)) => proposal.status_quo[k] = real(value)?,
-                    ProposalField::StatusQuo(None) => proposal.status_quo = vector(value)?,
-                    ProposalField::Salience => proposal.salience = real(value)?,
-                    ProposalField::CapacityBuilding => proposal.capacity_building = real(value)?,
-                }
-            }
+            (ParamTarget::NoiseName, ParamValue::Noise(_))
+            | (ParamTarget::MajorityName, ParamValue::Majority(_))
+            | (ParamTarget::Bool, ParamValue::Bool(_))
+            | (ParamTarget::States, ParamValue::States(_))
+            | (ParamTarget::StateOrNone, ParamValue::State(_)) => {}
+            _ => return Err(format!("must be {}", target.describe())),
         }
-        Ok(())
+        (self.param().put)(scenario, self, value)
     }
 }
 
-/// A value to put at a [`ParamPath`] (from `--set` or a sweep grid).
+/// A value to put at a [`ParamPath`] (from a file, `--set` or a sweep grid).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParamValue {
     /// A number.
     Real(f64),
     /// One number per dimension.
     Vector(Vec<f64>),
-    /// A noise distribution name.
+    /// A noise distribution.
     Noise(Noise),
+    /// A majority rule.
+    Majority(Majority),
+    /// A flag.
+    Bool(bool),
+    /// State indices, distinct.
+    States(Vec<usize>),
+    /// A state index, or none.
+    State(Option<usize>),
+}
+
+/// The panic of a registry setter handed a value [`ParamPath::set`] did not check.
+const UNCHECKED: &str = "ParamPath::set checks the kind before calling a setter";
+
+impl ParamValue {
+    /// The number (the kind was checked by [`ParamPath::set`]).
+    pub(super) fn real(&self) -> f64 {
+        if let ParamValue::Real(x) = self { *x } else { unreachable!("{UNCHECKED}") }
+    }
+
+    /// The vector (the kind was checked by [`ParamPath::set`]).
+    pub(super) fn vector(self) -> Vec<f64> {
+        if let ParamValue::Vector(v) = self { v } else { unreachable!("{UNCHECKED}") }
+    }
+
+    /// The state indices (the kind was checked by [`ParamPath::set`]).
+    pub(super) fn states(self) -> Vec<usize> {
+        if let ParamValue::States(v) = self { v } else { unreachable!("{UNCHECKED}") }
+    }
 }
 
 impl ParamTarget {
@@ -293,7 +240,7 @@ impl ParamTarget {
                 if below || value > max { Err(format!("must be {}, not {value}", self.describe())) } else { Ok(()) }
             }
             ParamTarget::Count if (0.0..=MAX_ROUNDS as f64).contains(&value) && value.fract() == 0.0 => Ok(()),
-            ParamTarget::Vector | ParamTarget::NoiseName => Ok(()),
+            ParamTarget::Count => Err(format!("must be {}, not {value}", self.describe())),
             _ => Err(format!("must be {}, not {value}", self.describe())),
         }
     }
@@ -310,6 +257,23 @@ impl ParamTarget {
             ParamTarget::Count => format!("an integer in 0..={MAX_ROUNDS}"),
             ParamTarget::Vector => "a list with one number per dimension".to_string(),
             ParamTarget::NoiseName => "`logistic` or `normal`".to_string(),
+            ParamTarget::MajorityName => "`simple` or `two_thirds`".to_string(),
+            ParamTarget::Bool => "`true` or `false`".to_string(),
+            ParamTarget::States => "an ISO3 code or a list of ISO3 codes".to_string(),
+            ParamTarget::StateOrNone => "an ISO3 code, or \"\" for none".to_string(),
+        }
+    }
+
+    /// What a value of this kind is, for "only real-valued parameters can
+    /// be uncertain" (`a name`, `an integer`, ...).
+    pub fn noun(self) -> &'static str {
+        match self {
+            ParamTarget::Real { .. } => "a number",
+            ParamTarget::Count => "an integer",
+            ParamTarget::Vector => "a whole vector",
+            ParamTarget::NoiseName | ParamTarget::MajorityName => "a name, not a number",
+            ParamTarget::Bool => "true or false, not a number",
+            ParamTarget::States | ParamTarget::StateOrNone => "ISO3 codes, not a number",
         }
     }
 }

@@ -3,18 +3,20 @@
 //! The roster is resolved at the scenario date, then the file's tables are
 //! applied in a fixed order (`[model]`, `[states.*]`, `[blocs.*]`,
 //! `[[ties]]`, `[[proposals]]`, `[[uncertain]]`, `[[force]]`; within a
-//! table, in file order). Numeric values go through
-//! [`ParamPath::set`], so a range is checked by the same code whether it comes
-//! from the file, from `--set` or from `[[uncertain]]`.
+//! table, in file order). `[model]` is read through the parameter registry
+//! and every parameter value goes through [`ParamPath::set`], so a name and a
+//! range are checked by the same code whether they come from the file, from
+//! `--set` or from `[[uncertain]]`.
 
 use super::ScenarioError;
 use super::overrides::{self, Override};
 use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProposal, RawState, RawTie, RawUncertain};
 use super::source::Source;
 use crate::date::Date;
+use crate::model::registry::{self, Scope};
 use crate::model::{
-    Bloc, Dist, Force, Majority, ModelField, Noise, ParamPath, ParamTarget, ParamValue, Proposal, ProposalField,
-    Scenario, StateField, TextDraw, Tie, Uncertain, Vote,
+    Bloc, Dist, Force, Majority, Noise, ParamPath, ParamTarget, ParamValue, Proposal, Scenario, State, TextDraw, Tie,
+    Uncertain, Vote,
 };
 
 /// What a proposal's `like` resolves to: the ids, the geometry, the per-run draw of a series.
@@ -33,7 +35,9 @@ pub const NEW_BLOC_COHESION: f64 = 0.5;
 
 /// The names of `model.noise`.
 pub(super) const NOISES: [(&str, Noise); 2] = [("logistic", Noise::Logistic), ("normal", Noise::Normal)];
-const MAJORITIES: [(&str, Majority); 2] = [("simple", Majority::Simple), ("two_thirds", Majority::TwoThirds)];
+/// The names of a proposal's `majority`.
+pub(super) const MAJORITIES: [(&str, Majority); 2] =
+    [("simple", Majority::Simple), ("two_thirds", Majority::TwoThirds)];
 /// Each distribution with the keys it takes, in the order of its parameters.
 const DISTS: [(&str, &[&str]); 4] = [
     ("beta", &["a", "b"]),
@@ -161,7 +165,20 @@ pub(super) fn choice<T: Copy>(what: &str, word: &str, options: &[(&str, T)]) -> 
         .ok_or_else(|| format!("unknown {what} `{word}`{}", alternatives(word, options.iter().map(|o| o.0))))
 }
 
-/// The entries of a `[states.*]` or `[blocs.*]` table in file order (TOML tables are sorted by key).
+/// "unknown state `X`" with the state whose name it is, a close ISO3 code,
+/// or what a state code looks like.
+pub(super) fn unknown_state(states: &[State], name: &str) -> String {
+    let tail = match states.iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
+        Some(state) => format!("; did you mean `{}` ({})?", state.iso3, state.name),
+        None => match crate::suggest::hint(name, states.iter().map(|s| s.iso3.as_str())) {
+            hint if hint.is_empty() => "; states are ISO 3166-1 alpha-3 codes such as `DEU`".to_string(),
+            hint => hint,
+        },
+    };
+    format!("unknown state `{name}`{tail}")
+}
+
+/// The entries of a `[model]`, `[states.*]` or `[blocs.*]` table in file order (TOML tables are sorted by key).
 fn in_file_order<V>(table: &BTreeMap<Spanned<String>, Spanned<V>>) -> Vec<(&Spanned<String>, &Spanned<V>)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
@@ -182,7 +199,7 @@ impl Builder<'_, '_> {
 
     /// Sets `path` to `value` through [`ParamPath::set`], which checks the range.
     fn put(&mut self, path: ParamPath, value: ParamValue, span: Range<usize>) -> Result<(), ScenarioError> {
-        path.set(&mut self.scenario, &value).map_err(|message| self.source.error(span, message))
+        path.set(&mut self.scenario, value).map_err(|message| self.source.error(span, message))
     }
 
     fn put_real(&mut self, path: ParamPath, value: Option<&Spanned<f64>>) -> Result<(), ScenarioError> {
@@ -213,17 +230,8 @@ impl Builder<'_, '_> {
     /// The index of the state with ISO3 code `code`.
     fn state_index(&self, code: &Spanned<String>) -> Result<usize, ScenarioError> {
         let name = code.get_ref();
-        self.scenario.state_index(name).ok_or_else(|| {
-            let states = &self.scenario.states;
-            let tail = match states.iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
-                Some(state) => format!("; did you mean `{}` ({})?", state.iso3, state.name),
-                None => match crate::suggest::hint(name, states.iter().map(|s| s.iso3.as_str())) {
-                    hint if hint.is_empty() => "; states are ISO 3166-1 alpha-3 codes such as `DEU`".to_string(),
-                    hint => hint,
-                },
-            };
-            self.error(code.span(), format!("unknown state `{name}`{tail}"))
-        })
+        (self.scenario.state_index(name))
+            .ok_or_else(|| self.error(code.span(), unknown_state(&self.scenario.states, name)))
     }
 
     /// The indices of a list of ISO3 codes, each known and listed once.
@@ -239,24 +247,20 @@ impl Builder<'_, '_> {
         Ok(indices)
     }
 
+    /// `[model]`: every key a `[model]` parameter of the registry, its value
+    /// read as `--set` reads one.
     fn model(&mut self, model: &RawModel) -> Result<(), ScenarioError> {
-        use ModelField as M;
-        if let Some(noise) = &model.noise {
-            let value = self.choose("noise", noise, &NOISES)?;
-            self.put(ParamPath::Model(M::Noise), ParamValue::Noise(value), noise.span())?;
-        }
-        if let Some(rounds) = &model.rounds {
-            self.put(ParamPath::Model(M::Rounds), ParamValue::Real(f64::from(*rounds.get_ref())), rounds.span())?;
-        }
-        for (field, value) in [
-            (M::NoiseScale, &model.noise_scale),
-            (M::PositionJitter, &model.position_jitter),
-            (M::AbstainBand, &model.abstain_band),
-            (M::Conformity, &model.conformity),
-            (M::CapacityWeight, &model.capacity_weight),
-            (M::TieWeight, &model.tie_weight),
-        ] {
-            self.put_real(ParamPath::Model(field), value.as_ref())?;
+        let mut entries: Vec<_> = model.iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in entries {
+            let name = key.get_ref();
+            let path = registry::model_path(name).ok_or_else(|| {
+                // Worded as serde words an unknown key of the other tables.
+                self.error(key.span(), format!("unknown key{}", alternatives(name, Scope::Model.names())))
+            })?;
+            let converted = overrides::param_value(&self.scenario, path.target(), value.get_ref())
+                .map_err(|m| self.error(value.span(), m))?;
+            self.put(path, converted, value.span())?;
         }
         Ok(())
     }
@@ -264,14 +268,14 @@ impl Builder<'_, '_> {
     fn state(&mut self, iso3: &Spanned<String>, state: &Spanned<RawState>) -> Result<(), ScenarioError> {
         let i = self.state_index(iso3)?;
         let state = state.get_ref();
-        self.put_vector(ParamPath::State(i, StateField::Position(None)), state.position.as_ref())?;
+        self.put_vector(registry::path(Scope::State, "position", i), state.position.as_ref())?;
         for (field, value) in [
-            (StateField::Capacity, &state.capacity),
-            (StateField::Attendance, &state.attendance),
-            (StateField::AbstainBand, &state.abstain_band),
-            (StateField::Conformity, &state.conformity),
+            ("capacity", &state.capacity),
+            ("attendance", &state.attendance),
+            ("abstain_band", &state.abstain_band),
+            ("conformity", &state.conformity),
         ] {
-            self.put_real(ParamPath::State(i, field), value.as_ref())?;
+            self.put_real(registry::path(Scope::State, field, i), value.as_ref())?;
         }
         Ok(())
     }
@@ -309,48 +313,31 @@ impl Builder<'_, '_> {
         if let Some(full_name) = &bloc.name {
             self.scenario.blocs[b].name = full_name.get_ref().clone();
         }
-        self.put_real(ParamPath::BlocCohesion(b), bloc.cohesion.as_ref())?;
+        self.put_real(registry::path(Scope::Bloc, "cohesion", b), bloc.cohesion.as_ref())?;
 
-        let date = self.scenario.date;
-        let mut members = match &bloc.members {
-            Some(list) => self.state_list(list.get_ref())?,
-            None => self.scenario.blocs[b].members.clone(),
-        };
+        if let Some(list) = &bloc.members {
+            let mut members = self.state_list(list.get_ref())?;
+            members.sort_unstable();
+            self.scenario.blocs[b].members = members;
+        }
         if let Some(list) = &bloc.add {
             for (code, i) in list.get_ref().iter().zip(self.state_list(list.get_ref())?) {
-                if members.contains(&i) {
-                    return Err(self
-                        .error(code.span(), format!("`{}` is already a member of {name} on {date}", code.get_ref())));
-                }
-                members.push(i);
+                self.scenario.add_member(b, i).map_err(|m| self.error(code.span(), m))?;
             }
         }
         if let Some(list) = &bloc.remove {
             for (code, i) in list.get_ref().iter().zip(self.state_list(list.get_ref())?) {
-                if !members.contains(&i) {
-                    return Err(
-                        self.error(code.span(), format!("`{}` is not a member of {name} on {date}", code.get_ref()))
-                    );
-                }
-                members.retain(|&m| m != i);
+                self.scenario.remove_member(b, i).map_err(|m| self.error(code.span(), m))?;
             }
         }
-        members.sort_unstable();
-
         if let Some(leader) = &bloc.leader {
             self.scenario.blocs[b].leader =
                 if leader.get_ref().is_empty() { None } else { Some(self.state_index(leader)?) };
         }
-        if let Some(leader) = self.scenario.blocs[b].leader.filter(|l| !members.contains(l)) {
-            let iso3 = &self.scenario.states[leader].iso3;
-            let message = format!("the leader `{iso3}` is not a member of {name} on {date}");
-            return Err(match &bloc.leader {
-                Some(given) => self.error(given.span(), message),
-                None => self.error(id.span(), format!("{message}; set `leader` (\"\" for none)")),
-            });
-        }
-        self.scenario.blocs[b].members = members;
-        Ok(())
+        self.scenario.check_leader(b).map_err(|message| match &bloc.leader {
+            Some(given) => self.error(given.span(), message),
+            None => self.error(id.span(), format!("{message}; set `leader` (\"\" for none)")),
+        })
     }
 
     /// The roster's ties, then the scenario's (a later tie between the same pair replaces an earlier one).
@@ -427,11 +414,11 @@ impl Builder<'_, '_> {
                 like: ids,
                 draw,
             });
-            use ProposalField as P;
-            self.put_vector(ParamPath::Proposal(j, P::Position(None)), proposal.position.as_ref())?;
-            self.put_vector(ParamPath::Proposal(j, P::StatusQuo(None)), proposal.status_quo.as_ref())?;
-            self.put_real(ParamPath::Proposal(j, P::Salience), proposal.salience.as_ref())?;
-            self.put_real(ParamPath::Proposal(j, P::CapacityBuilding), proposal.capacity_building.as_ref())?;
+            let path = |name| registry::path(Scope::Proposal, name, j);
+            self.put_vector(path("position"), proposal.position.as_ref())?;
+            self.put_vector(path("status_quo"), proposal.status_quo.as_ref())?;
+            self.put_real(path("salience"), proposal.salience.as_ref())?;
+            self.put_real(path("capacity_building"), proposal.capacity_building.as_ref())?;
         }
         Ok(())
     }
@@ -511,11 +498,11 @@ impl Builder<'_, '_> {
                     let example = format!("{param}.{}", self.scenario.dimensions[0]);
                     format!("`{param}` is a whole vector; make one coordinate uncertain, e.g. `{example}`")
                 }
-                ParamTarget::Count => format!("`{param}` is an integer; only real-valued parameters can be uncertain"),
-                _ => format!("`{param}` is a name, not a number; only real-valued parameters can be uncertain"),
+                other => format!("`{param}` is {}; only real-valued parameters can be uncertain", other.noun()),
             };
             return Err(self.error(param_span, why));
         };
+        debug_assert!(path.param().may_be_uncertain(), "every real parameter has an engine effect");
         let dist = self.dist(entry)?;
         let (low, high) = dist.support();
         let below = if min_open { low <= min } else { low < min };
@@ -535,7 +522,8 @@ impl Builder<'_, '_> {
             let line = self.source.line(all[first].get_ref().param.span().start);
             return Err(self.error(param_span, format!("`{param}` is already uncertain (line {line})")));
         }
-        self.scenario.uncertain.push(Uncertain { param: param.clone(), target: path, dist });
+        let line = self.source.line(param_span.start);
+        self.scenario.uncertain.push(Uncertain { param: param.clone(), target: path, line, dist });
         Ok(())
     }
 

@@ -1,14 +1,18 @@
 //! `--set PATH=VALUE` overrides from the command line.
 //!
 //! VALUE is read as a TOML value (`0.9`, `"normal"`, `[0.1, 0.2]`,
-//! `2021-01-01`); a bare word such as `normal` is taken as a string, since
-//! shells eat the quotes. `scenario.*` paths change `[scenario]` before the
-//! roster is resolved (so `scenario.date` changes the membership in force);
-//! every other path is resolved with [`ParamPath::parse`] against the built
-//! scenario and set with [`ParamPath::set`], after the file is validated.
+//! `2021-01-01`); a bare word such as `normal` is taken as a string, a list
+//! of bare words (`[RUS,CHN]`) as a list of strings and an empty VALUE as
+//! `""`, since shells eat the quotes. `scenario.*` paths change
+//! `[scenario]` before the roster is resolved (so `scenario.date` changes
+//! the membership in force); every other path is resolved with
+//! [`ParamPath::parse`] against the built scenario and set with
+//! [`ParamPath::set`], after the file is validated. A path that an
+//! `[[uncertain]]` entry redraws every run cannot be set: the error names
+//! the entry's line.
 
 use super::ScenarioError;
-use super::build::{Meta, NOISES, check_name, check_runs, choice, date_of};
+use super::build::{MAJORITIES, Meta, NOISES, check_name, check_runs, choice, date_of, unknown_state};
 use crate::model::{ParamPath, ParamTarget, ParamValue, Scenario};
 use crate::suggest::alternatives;
 
@@ -49,8 +53,11 @@ pub(super) fn parse_all(texts: &[String]) -> Result<Vec<Override>, ScenarioError
             let value = value.trim();
             let value = match value.parse::<toml::Value>() {
                 Ok(value) => value,
-                Err(_) if is_bare_word(value) => toml::Value::String(value.to_string()),
-                Err(e) => return Err(set_error(text, format!("VALUE is not a TOML value: {}", e.message()))),
+                Err(_) if value.is_empty() || is_bare_word(value) => toml::Value::String(value.to_string()),
+                Err(e) => match bare_list(value) {
+                    Some(list) => list,
+                    None => return Err(set_error(text, format!("VALUE is not a TOML value: {}", e.message()))),
+                },
             };
             Ok(Override { text: text.clone(), path: path.trim().to_string(), value })
         })
@@ -59,6 +66,14 @@ pub(super) fn parse_all(texts: &[String]) -> Result<Vec<Override>, ScenarioError
 
 fn is_bare_word(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+}
+
+/// `[RUS, CHN]` (bare words, the shell ate the quotes) as a list of strings.
+fn bare_list(text: &str) -> Option<toml::Value> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    let words: Vec<&str> = inner.split(',').map(str::trim).collect();
+    let strings = || words.iter().map(|w| toml::Value::String(w.to_string())).collect();
+    words.iter().all(|w| is_bare_word(w)).then(|| toml::Value::Array(strings()))
 }
 
 /// Applies the `scenario.*` overrides, in order.
@@ -86,29 +101,57 @@ pub(super) fn apply_meta(meta: &mut Meta, overrides: &[Override]) -> Result<(), 
     Ok(())
 }
 
-/// Applies every other override, in order, to the validated scenario.
+/// Applies every other override, in order, to the validated scenario. A
+/// parameter that `[[uncertain]]` redraws every run cannot also be set.
 pub(super) fn apply_params(scenario: &mut Scenario, overrides: &[Override]) -> Result<(), ScenarioError> {
     for o in overrides.iter().filter(|o| o.meta_field().is_none()) {
         let path = ParamPath::parse(scenario, &o.path).map_err(|m| o.error(m))?;
         if path.drawn_by_series(scenario) {
             return Err(o.error(format!("`{}` is drawn every run from the proposal's series `like`", o.path)));
         }
-        let value = param_value(path.target(), &o.value).map_err(|m| o.error(m))?;
-        path.set(scenario, &value).map_err(|m| o.error(m))?;
+        if let Some(u) = scenario.uncertain.iter().find(|u| u.target.overlaps(path)) {
+            let message = format!("{} is redrawn every run by [[uncertain]] at line {}; remove one", u.param, u.line);
+            return Err(o.error(message));
+        }
+        let value = param_value(scenario, path.target(), &o.value).map_err(|m| o.error(m))?;
+        path.set(scenario, value).map_err(|m| o.error(m))?;
     }
     Ok(())
 }
 
-/// The TOML `value` as a value of the kind `target` holds.
-fn param_value(target: ParamTarget, value: &toml::Value) -> Result<ParamValue, String> {
+/// The TOML `value` as a value of the kind `target` holds; ISO3 codes are
+/// resolved against `scenario`'s states (each known, none twice).
+pub(super) fn param_value(scenario: &Scenario, target: ParamTarget, value: &toml::Value) -> Result<ParamValue, String> {
     let number = |value: &toml::Value| match *value {
         toml::Value::Integer(i) => Some(i as f64),
         toml::Value::Float(x) => Some(x),
         _ => None,
     };
+    let state = |code: &str| scenario.state_index(code).ok_or_else(|| unknown_state(&scenario.states, code));
     let converted = match (target, value) {
         (ParamTarget::NoiseName, toml::Value::String(name)) => {
             return choice("noise", name, &NOISES).map(ParamValue::Noise);
+        }
+        (ParamTarget::MajorityName, toml::Value::String(name)) => {
+            return choice("majority", name, &MAJORITIES).map(ParamValue::Majority);
+        }
+        (ParamTarget::Bool, toml::Value::Boolean(flag)) => Some(ParamValue::Bool(*flag)),
+        (ParamTarget::StateOrNone, toml::Value::String(code)) if code.is_empty() => Some(ParamValue::State(None)),
+        (ParamTarget::StateOrNone, toml::Value::String(code)) => {
+            return state(code).map(|i| ParamValue::State(Some(i)));
+        }
+        (ParamTarget::States, toml::Value::String(code)) => return state(code).map(|i| ParamValue::States(vec![i])),
+        (ParamTarget::States, toml::Value::Array(items)) => {
+            let mut indices = Vec::with_capacity(items.len());
+            for item in items {
+                let code = item.as_str().ok_or_else(|| format!("must be {}, not {value}", target.describe()))?;
+                let index = state(code)?;
+                if indices.contains(&index) {
+                    return Err(format!("`{code}` is listed twice"));
+                }
+                indices.push(index);
+            }
+            Some(ParamValue::States(indices))
         }
         (ParamTarget::Vector, toml::Value::Array(items)) => {
             items.iter().map(number).collect::<Option<Vec<f64>>>().map(ParamValue::Vector)
@@ -116,5 +159,10 @@ fn param_value(target: ParamTarget, value: &toml::Value) -> Result<ParamValue, S
         (ParamTarget::Real { .. } | ParamTarget::Count, value) => number(value).map(ParamValue::Real),
         _ => None,
     };
-    converted.ok_or_else(|| format!("must be {}, not {value}", target.describe()))
+    converted.ok_or_else(|| match target {
+        ParamTarget::Real { .. } if !target.describe().starts_with("a ") => {
+            format!("must be a number {}, not {value}", target.describe())
+        }
+        _ => format!("must be {}, not {value}", target.describe()),
+    })
 }

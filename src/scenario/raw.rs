@@ -50,19 +50,9 @@ pub(super) struct RawMeta {
     pub roster: Option<Spanned<String>>,
 }
 
-/// `[model]`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawModel {
-    pub noise: Option<Spanned<String>>,
-    pub noise_scale: Option<Spanned<f64>>,
-    pub position_jitter: Option<Spanned<f64>>,
-    pub abstain_band: Option<Spanned<f64>>,
-    pub rounds: Option<Spanned<u32>>,
-    pub conformity: Option<Spanned<f64>>,
-    pub capacity_weight: Option<Spanned<f64>>,
-    pub tie_weight: Option<Spanned<f64>>,
-}
+/// `[model]`: any keys, each looked up in the parameter registry by `build`
+/// (so a new `[model]` parameter needs no change here).
+pub(super) type RawModel = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// One `[[proposals]]` entry.
 #[derive(Deserialize)]

@@ -117,7 +117,7 @@ pub fn describe(scenario: &Scenario) -> String {
     line(format!("dimensions  {} ({})", scenario.dimensions.len(), scenario.dimensions.join(", ")));
     line(format!(
         "model       noise {}({}), position_jitter {}, abstain_band {}, rounds {}, conformity {}, \
-         capacity_weight {}, tie_weight {}",
+         capacity_weight {}, tie_weight {}, attendance_scale {}",
         word(m.noise),
         m.noise_scale,
         m.position_jitter,
@@ -125,7 +125,8 @@ pub fn describe(scenario: &Scenario) -> String {
         m.rounds,
         m.conformity,
         m.capacity_weight,
-        m.tie_weight
+        m.tie_weight,
+        m.attendance_scale
     ));
     line(format!("states      {}", scenario.states.len()));
     let blocs: Vec<String> = scenario
@@ -156,7 +157,7 @@ pub fn describe(scenario: &Scenario) -> String {
     }
     if !scenario.uncertain.is_empty() {
         line(format!(
-            "uncertain   {} (drawn once per run; a draw replaces the file's or --set's value)",
+            "uncertain   {} (drawn once per run; a draw replaces the file's value)",
             scenario.uncertain.len()
         ));
         for u in &scenario.uncertain {

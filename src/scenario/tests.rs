@@ -3,7 +3,8 @@
 //! so no test pins a roster position.
 
 use super::*;
-use crate::model::{Dist, Majority, Noise, ParamPath, Vote};
+use crate::model::registry::{self, Scope};
+use crate::model::{Dist, Majority, Noise, Vote};
 
 const MINIMAL: &str = r#"
 [scenario]
@@ -161,7 +162,7 @@ fn rich_scenario_applies_every_table() {
 
     assert_eq!(s.uncertain.len(), 2);
     assert_eq!(s.uncertain[0].dist, Dist::Beta { a: 18.0, b: 2.0 });
-    assert_eq!(s.uncertain[0].target, ParamPath::BlocCohesion(s.bloc_index("EU").unwrap()));
+    assert_eq!(s.uncertain[0].target, registry::path(Scope::Bloc, "cohesion", s.bloc_index("EU").unwrap()));
     assert_eq!(s.force.len(), 1);
     assert_eq!((s.force[0].state, s.force[0].proposal, s.force[0].vote), (s.state_index("IND").unwrap(), 0, Vote::No));
 }
@@ -205,10 +206,11 @@ fn set_overrides_apply_in_order_after_the_file() {
             "model.noise=logistic",
             "model.noise_scale=0.6",
             "model.rounds=5",
-            "states.IND.position=[0.1, -0.2]",
-            "states.IND.position.development=0.3",
+            "states.BRA.position=[0.1, -0.2]",
+            "states.BRA.position.development=0.3",
+            "states.IND.position.development=0.4",
             "proposals.A/RES/73/266.salience=3",
-            "blocs.EU.cohesion=0.5",
+            "blocs.NATO.cohesion=0.5",
             "scenario.runs=7",
             "scenario.seed=9",
             "scenario.name=\"renamed\"",
@@ -216,12 +218,163 @@ fn set_overrides_apply_in_order_after_the_file() {
     )
     .unwrap();
     assert_eq!((s.model.noise, s.model.noise_scale, s.model.rounds), (Noise::Logistic, 0.6, 5));
-    assert_eq!(state(&s, "IND").position, [0.1, 0.3]);
+    assert_eq!(state(&s, "BRA").position, [0.1, 0.3]);
+    assert_eq!(state(&s, "IND").position[1], 0.4);
     assert_eq!(s.proposals[1].salience, 3.0);
+    assert_eq!(s.blocs[s.bloc_index("NATO").unwrap()].cohesion, 0.5);
     assert_eq!((s.runs, s.seed, s.name.as_str()), (7, 9, "renamed"));
-    // blocs.EU.cohesion is also [[uncertain]]: allowed, the per-run draw still wins.
-    assert_eq!(s.blocs[s.bloc_index("EU").unwrap()].cohesion, 0.5);
-    assert!(describe(&s).contains("a draw replaces the file's or --set's value"));
+}
+
+/// The line of RICH's `[[uncertain]]` entry on `param`.
+fn uncertain_line(param: &str) -> usize {
+    RICH.lines().position(|l| l == format!("param = \"{param}\"")).unwrap() + 1
+}
+
+#[test]
+fn set_cannot_hold_what_uncertain_redraws() {
+    let error = |set: &str| parsed(RICH, &[set]).unwrap_err().to_string();
+    let eu = uncertain_line("blocs.EU.cohesion");
+    assert_eq!(
+        error("blocs.EU.cohesion=0.5"),
+        format!(
+            "--set blocs.EU.cohesion=0.5: blocs.EU.cohesion is redrawn every run by [[uncertain]] at line {eu}; remove one"
+        )
+    );
+    // A whole vector overlaps its uncertain coordinate; the same coordinate by number too.
+    let ind = uncertain_line("states.IND.position.sovereignty");
+    for set in ["states.IND.position=[0.1, 0.2]", "states.IND.position.0=0.1"] {
+        assert_eq!(
+            error(set),
+            format!(
+                "--set {set}: states.IND.position.sovereignty is redrawn every run by [[uncertain]] at line {ind}; \
+                 remove one"
+            )
+        );
+    }
+    assert!(describe(&parsed(RICH, &[]).unwrap()).contains("a draw replaces the file's value"));
+}
+
+#[test]
+fn set_changes_majority_consensus_and_sponsors() {
+    let s = parsed(
+        MINIMAL,
+        &[
+            "proposals.A/RES/73/27.majority=two_thirds",
+            "proposals.A/RES/73/27.consensus=true",
+            "proposals.A/RES/73/27.sponsors=[RUS, CHN]",
+        ],
+    )
+    .unwrap();
+    let p = &s.proposals[0];
+    assert_eq!((p.majority, p.consensus), (Majority::TwoThirds, true));
+    assert_eq!(p.sponsors, [s.state_index("RUS").unwrap(), s.state_index("CHN").unwrap()]);
+    // A single code, a quoted list, and back to no sponsors.
+    let one = parsed(MINIMAL, &["proposals.A/RES/73/27.sponsors=USA"]).unwrap();
+    assert_eq!(one.proposals[0].sponsors, [s.state_index("USA").unwrap()]);
+    let quoted = parsed(RICH, &["proposals.A/RES/73/27.sponsors=[\"DEU\"]", "proposals.A/RES/73/27.consensus=false"]);
+    assert_eq!(quoted.as_ref().unwrap().proposals[0].sponsors, [s.state_index("DEU").unwrap()]);
+    assert!(!quoted.unwrap().proposals[0].consensus);
+    assert!(parsed(RICH, &["proposals.A/RES/73/27.sponsors=[]"]).unwrap().proposals[0].sponsors.is_empty());
+
+    let error = |set: &str| parsed(MINIMAL, &[set]).unwrap_err().to_string();
+    let p = "proposals.A/RES/73/27";
+    assert_eq!(
+        error(&format!("{p}.majority=three_quarters")),
+        format!(
+            "--set {p}.majority=three_quarters: unknown majority `three_quarters`; expected `simple` or `two_thirds`"
+        )
+    );
+    assert_eq!(error(&format!("{p}.consensus=1")), format!("--set {p}.consensus=1: must be `true` or `false`, not 1"));
+    assert_eq!(
+        error(&format!("{p}.sponsors=[RUS, RUS]")),
+        format!("--set {p}.sponsors=[RUS, RUS]: `RUS` is listed twice")
+    );
+    assert_eq!(
+        error(&format!("{p}.sponsors=DUE")),
+        format!("--set {p}.sponsors=DUE: unknown state `DUE`; did you mean `DEU`?")
+    );
+    assert_eq!(
+        error(&format!("{p}.sponsors=3")),
+        format!("--set {p}.sponsors=3: must be an ISO3 code or a list of ISO3 codes, not 3")
+    );
+}
+
+#[test]
+fn set_changes_bloc_membership_and_leader() {
+    let at_2018 = "scenario.date=2018-12-05";
+    let s = parsed(MINIMAL, &[at_2018, "blocs.NATO.add=SWE", "blocs.NATO.remove=[TUR, HUN]", "blocs.EU.leader=FRA"])
+        .unwrap();
+    let nato = members(&s, "NATO");
+    assert!(nato.contains(&"SWE") && !nato.contains(&"TUR") && !nato.contains(&"HUN") && nato.contains(&"USA"));
+    let nato = &s.blocs[s.bloc_index("NATO").unwrap()];
+    assert!(nato.members.windows(2).all(|w| w[0] < w[1]), "members stay ascending");
+    assert_eq!(s.blocs[s.bloc_index("EU").unwrap()].leader, s.state_index("FRA"));
+    // An empty VALUE (the shell ate `""`) is no leader.
+    let s = parsed(MINIMAL, &["blocs.EU.leader="]).unwrap();
+    assert_eq!(s.blocs[s.bloc_index("EU").unwrap()].leader, None);
+
+    let error = |sets: &[&str]| parsed(MINIMAL, &[&[at_2018], sets].concat()).unwrap_err().to_string();
+    assert_eq!(
+        error(&["blocs.EU.add=[\"NOR\", \"DEU\"]"]),
+        "--set blocs.EU.add=[\"NOR\", \"DEU\"]: `DEU` is already a member of EU on 2018-12-05"
+    );
+    assert_eq!(
+        error(&["blocs.NATO.remove=SWE"]),
+        "--set blocs.NATO.remove=SWE: `SWE` is not a member of NATO on 2018-12-05"
+    );
+    assert_eq!(
+        error(&["blocs.EU.leader=USA"]),
+        "--set blocs.EU.leader=USA: the leader `USA` is not a member of EU on 2018-12-05; add it first"
+    );
+    assert!(error(&["blocs.EU.lead=DEU"]).ends_with("unknown bloc field `lead`; did you mean `leader`?"));
+    let with_leader = parsed(MINIMAL, &[at_2018, "blocs.EU.leader=DEU"]).unwrap();
+    assert_eq!(with_leader.blocs[with_leader.bloc_index("EU").unwrap()].leader, with_leader.state_index("DEU"));
+    assert_eq!(
+        error(&["blocs.EU.leader=DEU", "blocs.EU.remove=DEU"]),
+        "--set blocs.EU.remove=DEU: the leader `DEU` is not a member of EU on 2018-12-05; \
+         set `blocs.EU.leader` first (\"\" for none)"
+    );
+    // In that order it works.
+    assert!(parsed(MINIMAL, &[at_2018, "blocs.EU.leader=DEU", "blocs.EU.leader=", "blocs.EU.remove=DEU"]).is_ok());
+}
+
+#[test]
+fn attendance_scale_in_the_file_in_set_and_in_uncertain() {
+    assert_eq!(parsed(MINIMAL, &[]).unwrap().model.attendance_scale, 1.0);
+    let text = MINIMAL.replace("name = \"minimal\"", "name = \"x\"\n[model]\nattendance_scale = 0.5");
+    let s = parsed(&text, &[]).unwrap();
+    assert_eq!(s.model.attendance_scale, 0.5);
+    assert!(describe(&s).contains("attendance_scale 0.5"));
+    assert_eq!(resolved_json(&s)["model"]["attendance_scale"], 0.5);
+    assert_eq!(parsed(&text, &["model.attendance_scale=2"]).unwrap().model.attendance_scale, 2.0);
+    assert_eq!(
+        parsed(MINIMAL, &["model.attendance_scale=-1"]).unwrap_err().to_string(),
+        "--set model.attendance_scale=-1: must be >= 0, not -1"
+    );
+    let uncertain = format!(
+        "{MINIMAL}\n[[uncertain]]\nparam = \"model.attendance_scale\"\ndist = \"uniform\"\nlow = 0.5\nhigh = 1.2\n"
+    );
+    let s = parsed(&uncertain, &[]).unwrap();
+    assert_eq!(s.uncertain[0].target, registry::model_path("attendance_scale").unwrap());
+    assert_eq!(
+        parsed(&uncertain, &["model.attendance_scale=1"]).unwrap_err().to_string(),
+        "--set model.attendance_scale=1: model.attendance_scale is redrawn every run by [[uncertain]] at line 10; \
+         remove one"
+    );
+}
+
+#[test]
+fn model_table_keys_are_registry_names() {
+    let with = |lines: &str| MINIMAL.replace("name = \"minimal\"", &format!("name = \"x\"\n[model]\n{lines}"));
+    let error = |lines: &str| parsed(&with(lines), &[]).unwrap_err().to_string();
+    assert_eq!(
+        error("attendance_scal = 1"),
+        "test.toml:5:1: model.attendance_scal: unknown key; did you mean `attendance_scale`?"
+    );
+    assert_eq!(error("rounds = 2.5"), "test.toml:5:10: model.rounds: must be an integer in 0..=10000, not 2.5");
+    assert_eq!(error("noise = 1"), "test.toml:5:9: model.noise: must be `logistic` or `normal`, not 1");
+    let s = parsed(&with("rounds = 4\nnoise = \"normal\"\ntie_weight = 1"), &[]).unwrap();
+    assert_eq!((s.model.rounds, s.model.noise, s.model.tie_weight), (4, Noise::Normal, 1.0));
 }
 
 #[test]
@@ -253,7 +406,10 @@ fn set_errors_name_the_override() {
         )
     );
     assert_eq!(error("model.rounds=2.5"), "--set model.rounds=2.5: must be an integer in 0..=10000, not 2.5");
-    assert_eq!(error("model.conformity=\"high\""), "--set model.conformity=\"high\": must be in [0, 1], not \"high\"");
+    assert_eq!(
+        error("model.conformity=\"high\""),
+        "--set model.conformity=\"high\": must be a number in [0, 1], not \"high\""
+    );
     assert!(error("states.DUE.capacity=0.5").contains("did you mean `DEU`?"));
     assert!(error("states.IND.position=[1.0]").contains("must have 2 coordinates"));
     assert_eq!(error("scenario.runs=0"), "--set scenario.runs=0: must be >= 1, not 0");

@@ -5,8 +5,8 @@
 //! text, bad options) without writing anything.
 
 use crate::common::{
-    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, Table, dir_files, entry_names, package_path, run_command, temp_dir,
-    text, toml_files, ungasim, ungasim_process,
+    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, Table, dir_files, entry_names, fixture_overrides, package_path,
+    run_command, temp_dir, text, toml_files, ungasim, ungasim_process,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -310,6 +310,38 @@ fn check_set_changes_the_resolved_scenario() {
     assert!(text(&bad.get_output().stderr).contains("model.noise_scale"));
 }
 
+/// The `--set` paths for a sweep: a proposal's majority, consensus and
+/// sponsors, a bloc's members and leader, `model.attendance_scale`; a run
+/// takes them too (the manifest records them).
+#[test]
+fn check_and_run_take_the_new_set_paths() {
+    let sets = [
+        "proposals.A/RES/73/27.majority=two_thirds",
+        "proposals.A/RES/73/27.consensus=true",
+        "proposals.A/RES/73/27.sponsors=[RUS,CHN]",
+        "blocs.NATO.add=[SWE,FIN]",
+        "blocs.NATO.remove=TUR",
+        "blocs.EU.leader=FRA",
+        "model.attendance_scale=0.9",
+    ];
+    let args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    let json = resolved(OEWG_2018, &args);
+    let proposal = &json["proposals"][0];
+    assert_eq!((proposal["majority"].as_str(), proposal["consensus"].as_bool()), (Some("two_thirds"), Some(true)));
+    assert_eq!(proposal["sponsors"], serde_json::json!(["RUS", "CHN"]));
+    let bloc = |id: &str| json["blocs"].as_array().unwrap().iter().find(|b| b["id"] == id).unwrap();
+    let nato: Vec<&str> = bloc("NATO")["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert!(nato.contains(&"SWE") && nato.contains(&"FIN") && !nato.contains(&"TUR"), "{nato:?}");
+    assert_eq!(bloc("EU")["leader"], "FRA");
+    assert_eq!(json["model"]["attendance_scale"], 0.9);
+    let summary = ungasim().args(["check", OEWG_2018]).args(&args).assert().success();
+    assert!(text(&summary.get_output().stdout).contains("attendance_scale 0.9"));
+
+    let result = ResultDir::run(OEWG_2018, &[&["--runs", "50"], args.as_slice()].concat());
+    let overrides = result.manifest()["overrides"].clone();
+    assert_eq!(overrides, serde_json::json!(sets));
+}
+
 #[test]
 fn check_accepts_every_shipped_scenario() {
     let scenarios: Vec<String> =
@@ -333,9 +365,12 @@ fn bad_scenarios_fail_with_their_golden_error_and_write_nothing() {
             fs::read_to_string(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
         let expected = expected.trim_end();
         let out = tmp.path().join(format!("out{i}"));
+        let sets: Vec<String> =
+            fixture_overrides(&package_path(fixture)).into_iter().flat_map(|s| ["--set".to_string(), s]).collect();
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
         let mut check = ungasim();
-        check.args(["check", fixture]);
-        for (command, mut process) in [("run", run_command(fixture, &out, &[])), ("check", check)] {
+        check.args(["check", fixture]).args(&sets);
+        for (command, mut process) in [("run", run_command(fixture, &out, &sets)), ("check", check)] {
             let output = process.output().unwrap();
             let stderr = text(&output.stderr);
             if output.status.success() || !stderr.contains(expected) {

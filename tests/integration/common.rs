@@ -78,6 +78,13 @@ pub fn entry_names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The `--set PATH=VALUE` overrides a scenario fixture asks for, one per
+/// comment line `# --set PATH=VALUE` (so a bad fixture can hold a bad `--set`).
+pub fn fixture_overrides(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().filter_map(|line| line.strip_prefix("# --set ")).map(String::from).collect()
+}
+
 /// Every file of `dir` by name, with its bytes.
 pub fn dir_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     entry_names(dir)

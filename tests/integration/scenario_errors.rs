@@ -1,6 +1,7 @@
 //! Golden tests of scenario errors: every `tests/fixtures/bad/X.toml` holds
-//! one mistake, and `X.expected` the exact error line `scenario::load`
-//! gives for it (file, line, column, field, message). Every
+//! one mistake, in the file or in the `--set` its comment line
+//! `# --set PATH=VALUE` gives, and `X.expected` the exact error line
+//! `scenario::load` gives for it (file, line, column, field, message). Every
 //! `tests/fixtures/good/*.toml` must load.
 //!
 //! `UPDATE_EXPECTED=1 cargo test --test scenario_errors` rewrites the
@@ -17,9 +18,11 @@ const MIN_BAD_FIXTURES: usize = 24;
 #[test]
 fn every_bad_fixture_gives_its_expected_error() {
     let paths: Vec<PathBuf> = common::toml_files("tests/fixtures/bad").into_iter().map(PathBuf::from).collect();
-    common::check_golden_errors(&paths, MIN_BAD_FIXTURES, |path| match scenario::load(path, &[]) {
-        Ok(_) => format!("{}: loaded without error", path.display()),
-        Err(error) => error.to_string(),
+    common::check_golden_errors(&paths, MIN_BAD_FIXTURES, |path| {
+        match scenario::load(path, &common::fixture_overrides(path)) {
+            Ok(_) => format!("{}: loaded without error", path.display()),
+            Err(error) => error.to_string(),
+        }
     });
 }
 

@@ -21,7 +21,9 @@
 //! - the influence rounds themselves (rounds = 0 against rounds = 5 under
 //!   strong conformity);
 //! - `[[uncertain]]` attendance by conditioning (linear in a_i), and
-//!   reproducibility under an uncertain bloc cohesion.
+//!   reproducibility under an uncertain bloc cohesion;
+//! - `model.attendance_scale`, fixed and `[[uncertain]]`: absence
+//!   1 - min(1, s a_i).
 //!
 //! Every check has a fixed seed, so the tests are deterministic; tolerances
 //! are stated where they are used.
@@ -633,6 +635,51 @@ fn uncertain_attendance_averages_out() {
     }
     check_state_votes(&case, &mut checks);
     checks.assert_passed("uncertain attendance");
+}
+
+/// `model.attendance_scale` s: a state is present with probability
+/// min(1, s a_i), so P(Absent) of a state that is neither a sponsor nor
+/// forced is 1 - min(1, s a_i), and its other probabilities are the
+/// oracle's with a_i replaced by min(1, s a_i). First s = 1.3 (some states
+/// capped at 1), then s ~ uniform(0.4, 0.8) by `[[uncertain]]`, where
+/// s a_i <= 0.8 never caps, so conditioning gives a_i times the mean 0.6.
+/// Within 4.5 binomial SEs (see [`Checks::frequency`]).
+#[test]
+fn attendance_scale_scales_presence() {
+    let check = |sc: Scenario, effective: &dyn Fn(f64) -> f64, label: &str| {
+        let tally = simulate(&sc, RUNS, 2);
+        let mut scaled = sc.clone();
+        scaled.uncertain.clear();
+        scaled.model.attendance_scale = 1.0;
+        for state in &mut scaled.states {
+            state.attendance = effective(state.attendance);
+        }
+        let case = Case { probs: vote_probabilities(&scaled), tally, sc };
+        let mut checks = Checks::default();
+        for (j, tally, probs) in case.proposals() {
+            let p = &case.sc.proposals[j];
+            for (i, state) in case.sc.states.iter().enumerate() {
+                let fixed = p.sponsors.contains(&i) || case.sc.force.iter().any(|f| f.proposal == j && f.state == i);
+                if !fixed {
+                    let absent = 1.0 - effective(state.attendance);
+                    assert!((probs[i][3] - absent).abs() < 1e-12, "the oracle's absence is 1 - min(1, s a_i)");
+                    let what = || format!("{}: {} P(absent)", case.label(j), state.iso3);
+                    checks.frequency(what, tally.state_votes[i][3], tally.runs, absent);
+                }
+            }
+        }
+        check_state_votes(&case, &mut checks);
+        checks.assert_passed(label);
+    };
+    let text = scenario_text("attendance", "2018-12-05", 16, "", "");
+    let fixed = parse(&text, &["model.attendance_scale=1.3"]);
+    let capped = fixed.states.iter().filter(|s| 1.3 * s.attendance > 1.0).count();
+    assert!(capped > 0 && capped < fixed.states.len(), "s = 1.3 caps {capped} states: choose another s");
+    check(fixed, &|a| (1.3 * a).min(1.0), "attendance_scale 1.3");
+
+    let tables = "[[uncertain]]\nparam = \"model.attendance_scale\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.8\n";
+    let uncertain = parse(&scenario_text("uncertain scale", "2018-12-05", 17, "", tables), &[]);
+    check(uncertain, &|a| 0.6 * a, "uncertain attendance_scale");
 }
 
 /// Required test 7, second half: a Beta-distributed bloc cohesion changes
