@@ -73,7 +73,10 @@ pub fn compare(settings: &CompareSettings) -> anyhow::Result<CompareReport> {
     let paired = compare::compare(&a, &b, 0..runs, settings.threads)?;
     let report = CompareReport {
         out: out.clone(),
-        names: [a.name.clone(), b.name.clone()],
+        names: [a.name.clone(), {
+            let sets = settings.overrides.iter().map(|o| format!("--set {o}")).collect::<Vec<_>>().join(" ");
+            if sets.is_empty() { b.name.clone() } else { format!("{} with {sets}", b.name) }
+        }],
         iso3: a.states.iter().map(|s| s.iso3.clone()).collect(),
         blocs: a
             .blocs
