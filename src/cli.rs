@@ -157,6 +157,10 @@ pub struct RunArgs {
     /// Overwrite an existing result directory.
     #[arg(long)]
     pub force: bool,
+    /// Continue an interrupted batch from the checkpoint in its result
+    /// directory (the same command otherwise); without a checkpoint, start.
+    #[arg(long)]
+    pub resume: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -207,6 +211,7 @@ impl RunArgs {
             per_run: self.per_run,
             shard: self.shard,
             force: self.force,
+            resume: self.resume,
             command_line,
         }
     }

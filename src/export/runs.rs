@@ -54,6 +54,22 @@ impl<'s> RunsWriter<'s> {
         Ok(RunsWriter { writer, path, scenario })
     }
 
+    /// Continues the partial `runs.csv` of a checkpoint, cut to its first
+    /// `bytes` (see [`OutputDir::reopen_runs`]).
+    pub fn reopen(out: &mut OutputDir, scenario: &'s Scenario, bytes: u64) -> Result<RunsWriter<'s>, ExportError> {
+        let (file, path) = out.reopen_runs(bytes)?;
+        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
+        Ok(RunsWriter { writer, path, scenario })
+    }
+
+    /// Flushes what was appended and returns the file's length in bytes
+    /// (for a checkpoint).
+    pub fn flush(&mut self) -> Result<u64, ExportError> {
+        let io_error = |source| ExportError::io("write", &self.path, source);
+        self.writer.flush().map_err(io_error)?;
+        Ok(self.writer.get_ref().get_ref().metadata().map_err(io_error)?.len())
+    }
+
     /// Appends records (already in run order).
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), ExportError> {
         for record in records {

@@ -9,6 +9,7 @@ mod common;
 mod golden;
 mod reproducibility;
 mod results_dir;
+mod resume;
 mod rollcall_errors;
 mod rollcalls;
 mod scenario_errors;
