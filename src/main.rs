@@ -56,6 +56,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Merge(args) => {
+            let report = commands::merge(&args.settings(std::env::args().collect()))?;
+            if !args.quiet {
+                eprintln!("wrote {} ({} shards, {} runs)", report.out.display(), report.shards, report.manifest.runs);
+            }
+        }
         Command::Check(args) => {
             let (scenario, _) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
             if args.resolved {

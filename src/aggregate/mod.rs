@@ -85,22 +85,44 @@ impl Shape {
     }
 }
 
-/// A tally whose shape is not the one expected: the first field that
-/// differs, with the two sizes.
+/// A tally whose shape is not the one expected, or whose counts do not add
+/// up: the first field found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{field}` has {found} entries where {expected} are expected")]
-pub struct ShapeError {
-    /// The field, e.g. `proposals[1].blocs[3].present`.
-    pub field: String,
-    /// Size expected.
-    pub expected: usize,
-    /// Size found.
-    pub found: usize,
+pub enum ShapeError {
+    /// A vector of the wrong length.
+    #[error("`{field}` has {found} entries where {expected} are expected")]
+    Length {
+        /// The field, e.g. `proposals[1].blocs[3].present`.
+        field: String,
+        /// Length expected.
+        expected: usize,
+        /// Length found.
+        found: usize,
+    },
+    /// Counts that do not add up to the runs of the tally.
+    #[error("`{field}` counts {found} runs where the tally has {expected}")]
+    Count {
+        /// The field, e.g. `proposals[0].margin`.
+        field: String,
+        /// Runs of the tally.
+        expected: u64,
+        /// Runs counted by the field.
+        found: u128,
+    },
+}
+
+impl ShapeError {
+    /// The field found wrong.
+    pub fn field(&self) -> &str {
+        match self {
+            ShapeError::Length { field, .. } | ShapeError::Count { field, .. } => field,
+        }
+    }
 }
 
 /// Ok if `found == expected`, else a [`ShapeError`] on `field`.
 fn same_len(field: impl FnOnce() -> String, expected: usize, found: usize) -> Result<(), ShapeError> {
-    if expected == found { Ok(()) } else { Err(ShapeError { field: field(), expected, found }) }
+    if expected == found { Ok(()) } else { Err(ShapeError::Length { field: field(), expected, found }) }
 }
 
 impl Tally {
@@ -147,15 +169,16 @@ impl Tally {
         let runs = self.runs();
         for (j, p) in self.proposals.iter().enumerate() {
             // Counts that must add up to the runs (a hand-edited file).
+            if p.runs != runs {
+                let field = format!("proposals[{j}].runs");
+                return Err(ShapeError::Count { field, expected: runs, found: p.runs.into() });
+            }
             let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), h));
             for (name, counts) in histograms.chain([("margin".to_string(), &p.margin)]) {
                 let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
-                if total != u128::from(runs) || p.runs != runs {
-                    return Err(ShapeError {
-                        field: format!("proposals[{j}].{name} (counts of runs)"),
-                        expected: usize::try_from(runs).unwrap_or(usize::MAX),
-                        found: usize::try_from(total).unwrap_or(usize::MAX),
-                    });
+                if total != u128::from(runs) {
+                    let field = format!("proposals[{j}].{name}");
+                    return Err(ShapeError::Count { field, expected: runs, found: total });
                 }
             }
         }
@@ -345,12 +368,12 @@ mod tests {
             let mut other_shape = shape();
             change(&mut other_shape);
             let error = tally.merge(&Tally::empty(&other_shape)).unwrap_err();
-            assert_eq!(error.field, field);
+            assert_eq!(error.field(), field);
             assert_eq!(tally, before, "a refused merge changed the tally");
         }
         let mut fewer_blocs = Tally::empty(&shape());
         fewer_blocs.proposals[1].blocs.pop();
-        assert_eq!(tally.merge(&fewer_blocs).unwrap_err().field, "proposals[1].blocs");
+        assert_eq!(tally.merge(&fewer_blocs).unwrap_err().field(), "proposals[1].blocs");
         tally.merge(&one_run()).unwrap();
         assert_eq!(tally.runs(), 2);
     }
@@ -361,12 +384,12 @@ mod tests {
         let mut edited = one_run();
         edited.proposals[1].margin[0] = 5;
         let error = edited.check(&shape()).unwrap_err();
-        assert!(error.field.starts_with("proposals[1].margin"), "{error}");
+        assert_eq!(error.field(), "proposals[1].margin", "{error}");
         let mut uneven = one_run();
         uneven.proposals[1].runs = 2;
         uneven.proposals[1].histograms.iter_mut().for_each(|h| h[0] = 1);
         uneven.proposals[1].margin[0] = 1;
-        assert!(uneven.check(&shape()).is_err(), "proposals counting different runs");
+        assert_eq!(uneven.check(&shape()).unwrap_err().field(), "proposals[1].runs");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod backtest;
 mod calibrate;
+mod merge;
 mod run;
 mod states;
 
@@ -12,5 +13,6 @@ pub use backtest::{
     Skipped, StateForecast, TextBacktest, Unmatched, backtest,
 };
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
+pub use merge::{MergeReport, MergeSettings, merge};
 pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;

@@ -29,7 +29,7 @@ pub mod tally;
 
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
-pub use runs::RunsWriter;
+pub use runs::{RunsWriter, concatenate_runs};
 pub use tally::{Checkpoint, Identity, TallyFile};
 
 use crate::aggregate::Tally;
@@ -86,8 +86,9 @@ pub enum ExportError {
         /// Cause.
         source: io::Error,
     },
-    /// A JSON file could not be parsed (a truncated or edited file).
-    #[error("{path}: {source}")]
+    /// A JSON file could not be parsed (a truncated or edited file); the
+    /// cause, with line and column, follows in the error chain.
+    #[error("{path}")]
     Json {
         /// The file.
         path: PathBuf,

@@ -7,6 +7,7 @@ mod calibration;
 mod cli;
 mod common;
 mod golden;
+mod merge;
 mod reproducibility;
 mod results_dir;
 mod resume;
