@@ -239,6 +239,24 @@ mod tests {
     }
 
     #[test]
+    fn the_hook_sees_every_wave_in_order_and_can_stop_the_batch() {
+        let toml = "[scenario]\nname = \"h\"\n[[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\n";
+        let scenario = crate::scenario::parse(toml, "h.toml", &[]).unwrap();
+        let plan = BatchPlan { runs: 100..20_000, threads: 1, per_run: true };
+        let wave_runs = (CHUNKS_PER_THREAD as u64) * CHUNK_RUNS;
+        let mut seen = Vec::new();
+        let result = run(&scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {
+            assert_eq!(wave.tally.runs(), wave.runs.end - 100, "the tally of every run so far");
+            assert_eq!(wave.records.len() as u64, wave.runs.end - wave.runs.start);
+            assert_eq!(wave.records.first().map(|r| r.run), Some(wave.runs.start));
+            seen.push(wave.runs.clone());
+            Ok(if seen.len() == 2 { Flow::Stop } else { Flow::Continue })
+        });
+        assert!(matches!(result, Err(BatchError::Stopped { done }) if done == 2 * wave_runs - 100));
+        assert_eq!(seen, [100..wave_runs, wave_runs..2 * wave_runs]);
+    }
+
+    #[test]
     fn shards_partition_the_runs() {
         for (runs, count) in [(10u64, 3u64), (20_000, 7), (5, 8), (u64::MAX, 3)] {
             let ranges: Vec<_> = (0..count).map(|i| shard_range(runs, i, count)).collect();

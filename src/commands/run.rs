@@ -62,6 +62,8 @@ pub struct RunReport {
     pub out: PathBuf,
     /// The manifest written.
     pub manifest: Manifest,
+    /// Runs simulated by this command (with `--resume`, those after the checkpoint).
+    pub simulated: u64,
     /// Number of proposals.
     pub proposals: usize,
     /// Number of states.
@@ -69,10 +71,9 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// State-votes simulated per second: runs x proposals x states / wall time.
+    /// State-votes simulated per second: runs simulated x proposals x states / wall time.
     pub fn state_votes_per_second(&self) -> f64 {
-        let [start, end] = self.manifest.run_range;
-        (end - start) as f64 * (self.proposals * self.states) as f64 / self.manifest.wall_seconds
+        self.simulated as f64 * (self.proposals * self.states) as f64 / self.manifest.wall_seconds
     }
 }
 
@@ -242,7 +243,13 @@ pub fn run(
         Commit::Done => {}
         Commit::Cancelled { checkpoint } => return Err(interrupted(range.end - range.start, checkpoint).into()),
     }
-    Ok(RunReport { out: out_path, manifest, proposals: scenario.proposals.len(), states: scenario.states.len() })
+    Ok(RunReport {
+        out: out_path,
+        manifest,
+        simulated: range.end - resumed_at,
+        proposals: scenario.proposals.len(),
+        states: scenario.states.len(),
+    })
 }
 
 /// Refuses to resume from a checkpoint of another batch: another scenario,
