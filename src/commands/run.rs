@@ -213,6 +213,10 @@ pub fn run(
             let done = resumed_at - range.start + done;
             return Err(interrupted(done, out.suspend()).into());
         }
+        Err(BatchError::Start(error)) => anyhow::bail!(
+            "{}: {error} (an edited checkpoint?); run without --resume and with --force to discard it",
+            out_path.join(export::CHECKPOINT_FILE).display()
+        ),
         other => other?,
     };
     if let Some(writer) = runs_writer {
