@@ -27,7 +27,8 @@ fn main() {
         for threads in threads_list {
             let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
             let clock = Instant::now();
-            let tally = batch::run(&scenario, &plan, &Interrupt::new(), &|_| {}, |_| Ok(())).expect("batch runs");
+            let tally = batch::run(&scenario, &plan, &Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue))
+                .expect("batch runs");
             let seconds = clock.elapsed().as_secs_f64();
             assert_eq!(tally.runs(), runs);
             let rate = runs as f64 * votes_per_run / seconds;

@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one Monte Carlo batch of a scenario and write its result files.
     Run(RunArgs),
+    /// Merge the result directories of the shards of one batch (`run --shard I/N`) into the whole batch's.
+    Merge(MergeArgs),
     /// Validate a scenario and print what it would simulate (exit 0 only if valid).
     Check(CheckArgs),
     /// Print the embedded roster as CSV on stdout.
@@ -302,9 +304,42 @@ pub struct RunArgs {
     /// Overwrite an existing result directory.
     #[arg(long)]
     pub force: bool,
+    /// Continue an interrupted batch from the checkpoint in its result
+    /// directory (the same command otherwise); without a checkpoint, start.
+    #[arg(long)]
+    pub resume: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Arguments of `ungasim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' result directories, in any order; together they must hold every run once.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Result directory of the whole batch.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite an existing result directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl MergeArgs {
+    /// The typed settings; `command_line` goes into the manifest.
+    pub fn settings(&self, command_line: Vec<String>) -> crate::commands::MergeSettings {
+        crate::commands::MergeSettings {
+            dirs: self.dirs.clone(),
+            out: self.out.clone(),
+            force: self.force,
+            command_line,
+        }
+    }
 }
 
 /// Arguments of `ungasim check`.
@@ -352,6 +387,7 @@ impl RunArgs {
             per_run: self.per_run,
             shard: self.shard,
             force: self.force,
+            resume: self.resume,
             command_line,
         }
     }

@@ -50,7 +50,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 eprintln!(
                     "wrote {} ({} runs in {:.2} s, {:.1}M state-votes/s)",
                     report.out.display(),
-                    report.manifest.run_range[1] - report.manifest.run_range[0],
+                    report.simulated,
                     report.manifest.wall_seconds,
                     report.state_votes_per_second() / 1e6
                 );
@@ -75,6 +75,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     report.runs,
                     report.wall_seconds
                 );
+            }
+        }
+        Command::Merge(args) => {
+            let report = commands::merge(&args.settings(std::env::args().collect()))?;
+            if !args.quiet {
+                eprintln!("wrote {} ({} shards, {} runs)", report.out.display(), report.shards, report.manifest.runs);
             }
         }
         Command::Check(args) => {

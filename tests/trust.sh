@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The result directory under real conditions, through the release binary:
 # two concurrent writers, a read-only directory, kill -9 and SIGINT/SIGTERM
-# in the middle of a batch, a full disk, an empty shard (issue 8).
+# in the middle of a batch, a full disk, an empty shard (issue 8); kill -9
+# twice and --resume giving the bytes of an uninterrupted batch (issue 6).
 #
 # Run from anywhere: bash tests/trust.sh (.ci/run calls it after cargo test).
 # The read-only and full-disk checks mount small tmpfs file systems, which
@@ -76,8 +77,11 @@ has_text() { [[ -s $1 ]]; }
 
 # Every entry of DIR (hidden ones too), sorted, on one line.
 entries() { ls -A "$1" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//'; }
-TABLES="blocs.csv distribution.csv manifest.json states.csv summary.csv"
-TABLES_AND_RUNS="blocs.csv distribution.csv manifest.json runs.csv states.csv summary.csv"
+# The words given, sorted as entries() sorts, on one line.
+sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
+TABLES="blocs.csv distribution.csv manifest.json states.csv summary.csv tally.json"
+TABLES_AND_RUNS="blocs.csv distribution.csv manifest.json runs.csv states.csv summary.csv tally.json"
+CHECKPOINTED=$(sorted .checkpoint.json .runs.csv.partial)
 
 # A directory that looks complete has a manifest; one without must hold no
 # visible CSV file either.
@@ -186,22 +190,22 @@ for signal in INT TERM; do
     kill -"$signal" "$PID"
     finish "$PID"
     if [[ $STATUS == "$code" && $ERR == *"interrupted by SIG$signal"* && $ERR == *"no results"* &&
-        -z $(entries "$out") ]]; then
-        pass "SIG$signal ends the batch with status $code, a message, and no files left"
+        $ERR == *"--resume"* && $(entries "$out") == "$CHECKPOINTED" ]]; then
+        pass "SIG$signal ends the batch with status $code, a message, and only the checkpoint left"
     else
-        fail "SIG$signal ends the batch with status $code, a message, and no files left" \
+        fail "SIG$signal ends the batch with status $code, a message, and only the checkpoint left" \
             "status $STATUS, entries: $(entries "$out")" "$ERR"
     fi
 done
 out=$WORK/sigINT
-run "$out" --runs 100
+run "$out" --runs 100 --force
 before=$(cd "$out" && sha256sum $TABLES)
 start "$out" --runs 20000000 --per-run --force --threads 1
 wait_for bigger_than "$out/.runs.csv.partial" 1000000
 kill -INT "$PID"
 finish "$PID"
 if [[ $STATUS == 130 && $ERR == *"unchanged"* && $(cd "$out" && sha256sum $TABLES 2>&1) == "$before" &&
-    $(entries "$out") == "$TABLES" ]]; then
+    $(entries "$out") == "$(sorted $TABLES .checkpoint.json .runs.csv.partial)" ]]; then
     pass "SIGINT of a --force batch keeps the earlier results and says so"
 else
     fail "SIGINT of a --force batch keeps the earlier results and says so" \
@@ -237,8 +241,9 @@ out=$WORK/full
 mkdir "$out"
 if small_disk "$out" 1m; then
     run "$out/results" --runs 200000 --per-run
-    if [[ $STATUS == 1 && $ERR == *"$out/results/.runs.csv.partial"*"No space left on device"* &&
-        -z $(entries "$out/results") ]]; then
+    # runs.csv fills the disk, or the checkpoint written after it does.
+    if [[ $STATUS == 1 && ($ERR == *"$out/results/.runs.csv.partial"* || $ERR == *"$out/results/.checkpoint.json"*) &&
+        $ERR == *"No space left on device"* && -z $(entries "$out/results") ]]; then
         pass "a full disk (runs.csv) gives an error naming the file, and leaves nothing"
     else
         fail "a full disk (runs.csv) gives an error naming the file, and leaves nothing" \
@@ -249,7 +254,8 @@ else
 fi
 out=$WORK/tiny
 mkdir "$out"
-if small_disk "$out" 16k; then
+# Room for the checkpoint (about 25 kB), not for the tables too.
+if small_disk "$out" 48k; then
     run "$out" --runs 2000
     if [[ $STATUS == 1 && $ERR == *"$out/."*".csv.partial"*"No space left on device"* && -z $(entries "$out") ]]; then
         pass "a full disk (the tables) gives an error naming the file, and leaves nothing"
@@ -259,6 +265,32 @@ if small_disk "$out" 16k; then
     fi
 else
     skip "full disk (tables)" "cannot mount a small tmpfs (needs root)"
+fi
+
+# --- kill -9 twice in the middle of a --per-run batch, then --resume: the
+# bytes of an uninterrupted batch (the manifest up to its execution fields,
+# which come last).
+ref=$WORK/reference
+out=$WORK/resumed
+resumed_args=(--runs 400000 --per-run --seed 9)
+run "$ref" "${resumed_args[@]}"
+for size in 3000000 6000000; do
+    start "$out" "${resumed_args[@]}" --threads 1 --resume
+    wait_for bigger_than "$out/.runs.csv.partial" "$size" && wait_for has_text "$out/.checkpoint.json"
+    kill -9 "$PID"
+    finish "$PID"
+done
+killed_entries=$(entries "$out")
+run "$out" "${resumed_args[@]}" --resume
+same() { cmp -s "$ref/$1" "$out/$1"; }
+result() { sed '/"threads"/,$d' "$1/manifest.json"; }
+if [[ $STATUS == 0 && $(entries "$out") == "$TABLES_AND_RUNS" && $killed_entries == *.checkpoint.json* ]] &&
+    same runs.csv && same summary.csv && same distribution.csv && same states.csv && same blocs.csv &&
+    same tally.json && [[ $(result "$ref") == "$(result "$out")" ]]; then
+    pass "kill -9 twice, then --resume, writes the bytes of an uninterrupted batch"
+else
+    fail "kill -9 twice, then --resume, writes the bytes of an uninterrupted batch" \
+        "status $STATUS, entries after the kills: $killed_entries, after --resume: $(entries "$out")" "$ERR"
 fi
 
 # --- An empty shard: refused up front, nothing created.

@@ -5,6 +5,11 @@
 //! up the same in any order, so a batch's result is identical for any
 //! number of threads and for shards merged. Statistics (means, quantiles,
 //! intervals) are computed from the counts only at the end, in [`stats`].
+//!
+//! A [`Tally`] is the counts alone: plain data, serialisable (a batch
+//! writes it as `tally.json`, and checkpoints it), and merged only with a
+//! tally of its own shape. Adding one run to it takes per-run scratch (the
+//! votes as bit sets), which lives in a [`Recorder`].
 
 pub mod stats;
 
@@ -47,28 +52,202 @@ pub struct ProposalTally {
     pub blocs: Vec<BlocTally>,
 }
 
-/// Aggregates of a whole batch (or of a range of its runs). Two tallies are
-/// equal when their counts are (the bit sets are derived or scratch). Only
-/// [`Tally::new`] makes one, so the bit sets always match the scenario.
-#[derive(Debug, Clone)]
+/// Aggregates of a whole batch (or of a range of its runs): counts only, so
+/// it can be written (`tally.json`), read back and merged. Its shape (number
+/// of proposals, states, blocs and bloc members) comes from the scenario;
+/// [`Tally::merge`] refuses tallies of another shape, and [`Tally::check`]
+/// tells a tally read from a file that does not hold together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// One per proposal, scenario order.
     pub proposals: Vec<ProposalTally>,
-    /// Bloc members as bit sets over states (64 states a word), used to count
-    /// a bloc's votes with a few AND and population counts per bloc.
-    bloc_masks: Vec<Vec<u64>>,
-    /// Scratch: the run's Yes, No and Abstain votes as bit sets, indexed by
-    /// `Vote as usize` (Absent, 3, has none).
-    vote_masks: [Vec<u64>; 3],
 }
 
-impl PartialEq for Tally {
-    fn eq(&self, other: &Tally) -> bool {
-        self.proposals == other.proposals
+/// The shape of a tally: what two tallies must share to be merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// Number of states.
+    pub states: usize,
+    /// Members of each bloc, scenario order.
+    pub bloc_members: Vec<usize>,
+    /// Number of proposals.
+    pub proposals: usize,
+}
+
+impl Shape {
+    /// The shape of `scenario`'s tallies.
+    pub fn of(scenario: &Scenario) -> Shape {
+        Shape {
+            states: scenario.states.len(),
+            bloc_members: scenario.blocs.iter().map(|b| b.members.len()).collect(),
+            proposals: scenario.proposals.len(),
+        }
     }
 }
 
-impl Eq for Tally {}
+/// A tally whose shape is not the one expected, or whose counts do not add
+/// up: the first field found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    /// A vector of the wrong length.
+    #[error("`{field}` has {found} entries where {expected} are expected")]
+    Length {
+        /// The field, e.g. `proposals[1].blocs[3].present`.
+        field: String,
+        /// Length expected.
+        expected: usize,
+        /// Length found.
+        found: usize,
+    },
+    /// Counts that do not add up to the runs of the tally.
+    #[error("`{field}` counts {found} runs where the tally has {expected}")]
+    Count {
+        /// The field, e.g. `proposals[0].margin`.
+        field: String,
+        /// Runs of the tally.
+        expected: u64,
+        /// Runs counted by the field.
+        found: u128,
+    },
+}
+
+impl ShapeError {
+    /// The field found wrong.
+    pub fn field(&self) -> &str {
+        match self {
+            ShapeError::Length { field, .. } | ShapeError::Count { field, .. } => field,
+        }
+    }
+}
+
+/// Ok if `found == expected`, else a [`ShapeError`] on `field`.
+fn same_len(field: impl FnOnce() -> String, expected: usize, found: usize) -> Result<(), ShapeError> {
+    if expected == found { Ok(()) } else { Err(ShapeError::Length { field: field(), expected, found }) }
+}
+
+impl Tally {
+    /// An empty tally shaped for `scenario`.
+    pub fn new(scenario: &Scenario) -> Tally {
+        Tally::empty(&Shape::of(scenario))
+    }
+
+    /// An empty tally of `shape`.
+    pub fn empty(shape: &Shape) -> Tally {
+        let n = shape.states;
+        let blocs: Vec<BlocTally> = shape
+            .bloc_members
+            .iter()
+            .map(|&members| BlocTally {
+                agreement: vec![0; members + 1],
+                present: vec![0; members + 1],
+                majority_yes: 0,
+            })
+            .collect();
+        let proposal = ProposalTally {
+            runs: 0,
+            adopted: 0,
+            consensus: 0,
+            histograms: std::array::from_fn(|_| vec![0; n + 1]),
+            margin: vec![0; 2 * n + 1],
+            state_votes: vec![[0; 4]; n],
+            decisive: vec![0; n],
+            blocs,
+        };
+        Tally { proposals: vec![proposal; shape.proposals] }
+    }
+
+    /// Number of runs aggregated (the same for every proposal).
+    pub fn runs(&self) -> u64 {
+        self.proposals.first().map_or(0, |p| p.runs)
+    }
+
+    /// Checks that the tally has `shape` (every vector the length the
+    /// shape gives) and holds together: every proposal counts the same
+    /// runs, and each of its histograms counts each run once.
+    pub fn check(&self, shape: &Shape) -> Result<(), ShapeError> {
+        self.check_lengths(shape)?;
+        let runs = self.runs();
+        for (j, p) in self.proposals.iter().enumerate() {
+            // Counts that must add up to the runs (a hand-edited file).
+            if p.runs != runs {
+                let field = format!("proposals[{j}].runs");
+                return Err(ShapeError::Count { field, expected: runs, found: p.runs.into() });
+            }
+            let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), h));
+            for (name, counts) in histograms.chain([("margin".to_string(), &p.margin)]) {
+                let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+                if total != u128::from(runs) {
+                    let field = format!("proposals[{j}].{name}");
+                    return Err(ShapeError::Count { field, expected: runs, found: total });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The part of [`Tally::check`] that merging needs: the lengths.
+    fn check_lengths(&self, shape: &Shape) -> Result<(), ShapeError> {
+        let n = shape.states;
+        same_len(|| "proposals".into(), shape.proposals, self.proposals.len())?;
+        for (j, p) in self.proposals.iter().enumerate() {
+            let field = |name: &str| format!("proposals[{j}].{name}");
+            for (v, histogram) in p.histograms.iter().enumerate() {
+                same_len(|| field(&format!("histograms[{v}]")), n + 1, histogram.len())?;
+            }
+            same_len(|| field("margin"), 2 * n + 1, p.margin.len())?;
+            same_len(|| field("state_votes"), n, p.state_votes.len())?;
+            same_len(|| field("decisive"), n, p.decisive.len())?;
+            same_len(|| field("blocs"), shape.bloc_members.len(), p.blocs.len())?;
+            for (b, (bloc, &members)) in p.blocs.iter().zip(&shape.bloc_members).enumerate() {
+                same_len(|| field(&format!("blocs[{b}].agreement")), members + 1, bloc.agreement.len())?;
+                same_len(|| field(&format!("blocs[{b}].present")), members + 1, bloc.present.len())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The shape of this tally, taken from its first proposal (checked
+    /// against every other by [`Tally::check`]).
+    pub fn shape(&self) -> Shape {
+        let first = self.proposals.first();
+        Shape {
+            states: first.map_or(0, |p| p.decisive.len()),
+            bloc_members: first
+                .map_or_else(Vec::new, |p| p.blocs.iter().map(|b| b.present.len().saturating_sub(1)).collect()),
+            proposals: self.proposals.len(),
+        }
+    }
+
+    /// Adds another tally of the same shape (commutative and associative).
+    /// A tally of another shape is refused, and `self` is left unchanged.
+    pub fn merge(&mut self, other: &Tally) -> Result<(), ShapeError> {
+        fn add(into: &mut [u64], from: &[u64]) {
+            into.iter_mut().zip(from).for_each(|(a, b)| *a += b);
+        }
+        let shape = self.shape();
+        self.check_lengths(&shape)?;
+        other.check_lengths(&shape)?;
+        for (p, o) in self.proposals.iter_mut().zip(&other.proposals) {
+            p.runs += o.runs;
+            p.adopted += o.adopted;
+            p.consensus += o.consensus;
+            for (h, oh) in p.histograms.iter_mut().zip(&o.histograms) {
+                add(h, oh);
+            }
+            add(&mut p.margin, &o.margin);
+            for (s, os) in p.state_votes.iter_mut().zip(&o.state_votes) {
+                add(s, os);
+            }
+            add(&mut p.decisive, &o.decisive);
+            for (b, ob) in p.blocs.iter_mut().zip(&o.blocs) {
+                add(&mut b.agreement, &ob.agreement);
+                add(&mut b.present, &ob.present);
+                b.majority_yes += ob.majority_yes;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The bit set (64 states a word) of the states `members`, for `states` states.
 fn bit_set(members: impl IntoIterator<Item = usize>, states: usize) -> Vec<u64> {
@@ -84,45 +263,44 @@ fn common(a: &[u64], b: &[u64]) -> usize {
     a.iter().zip(b).map(|(x, y)| (x & y).count_ones() as usize).sum()
 }
 
-impl Tally {
-    /// An empty tally shaped for `scenario`.
-    pub fn new(scenario: &Scenario) -> Tally {
+/// Records runs into a [`Tally`]: the tally plus the scratch that counting a
+/// run's bloc votes needs, shaped for one scenario.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    tally: Tally,
+    /// Bloc members as bit sets over states (64 states a word), used to count
+    /// a bloc's votes with a few AND and population counts per bloc.
+    bloc_masks: Vec<Vec<u64>>,
+    /// Scratch: the run's Yes, No and Abstain votes as bit sets, indexed by
+    /// `Vote as usize` (Absent, 3, has none).
+    vote_masks: [Vec<u64>; 3],
+}
+
+impl Recorder {
+    /// An empty recorder for `scenario`.
+    pub fn new(scenario: &Scenario) -> Recorder {
         let n = scenario.states.len();
-        let blocs: Vec<BlocTally> = scenario
-            .blocs
-            .iter()
-            .map(|b| BlocTally {
-                agreement: vec![0; b.members.len() + 1],
-                present: vec![0; b.members.len() + 1],
-                majority_yes: 0,
-            })
-            .collect();
-        let proposal = ProposalTally {
-            runs: 0,
-            adopted: 0,
-            consensus: 0,
-            histograms: std::array::from_fn(|_| vec![0; n + 1]),
-            margin: vec![0; 2 * n + 1],
-            state_votes: vec![[0; 4]; n],
-            decisive: vec![0; n],
-            blocs,
-        };
-        Tally {
-            proposals: vec![proposal; scenario.proposals.len()],
+        Recorder {
+            tally: Tally::new(scenario),
             bloc_masks: scenario.blocs.iter().map(|b| bit_set(b.members.iter().copied(), n)).collect(),
             vote_masks: std::array::from_fn(|_| bit_set([], n)),
         }
     }
 
-    /// Number of runs aggregated (the same for every proposal).
-    pub fn runs(&self) -> u64 {
-        self.proposals.first().map_or(0, |p| p.runs)
+    /// The tally of the runs recorded so far.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    /// The tally of the runs recorded.
+    pub fn into_tally(self) -> Tally {
+        self.tally
     }
 
     /// Adds one proposal's votes of one run.
     pub fn record(&mut self, votes: &ProposalVotes<'_>) {
         let n = votes.votes.len();
-        let p = &mut self.proposals[votes.proposal];
+        let p = &mut self.tally.proposals[votes.proposal];
         p.runs += 1;
         match votes.outcome {
             Outcome::Adopted => p.adopted += 1,
@@ -155,29 +333,69 @@ impl Tally {
             bloc.majority_yes += u64::from(2 * yes > present);
         }
     }
+}
 
-    /// Adds another tally of the same scenario (commutative and associative).
-    pub fn merge(&mut self, other: &Tally) {
-        fn add(into: &mut [u64], from: &[u64]) {
-            into.iter_mut().zip(from).for_each(|(a, b)| *a += b);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape() -> Shape {
+        Shape { states: 3, bloc_members: vec![2, 1], proposals: 2 }
+    }
+
+    /// A tally of `shape()` counting one run in every proposal.
+    fn one_run() -> Tally {
+        let mut tally = Tally::empty(&shape());
+        for p in &mut tally.proposals {
+            p.runs = 1;
+            p.histograms.iter_mut().for_each(|h| h[1] = 1);
+            p.margin[3] = 1;
         }
-        for (p, o) in self.proposals.iter_mut().zip(&other.proposals) {
-            p.runs += o.runs;
-            p.adopted += o.adopted;
-            p.consensus += o.consensus;
-            for (h, oh) in p.histograms.iter_mut().zip(&o.histograms) {
-                add(h, oh);
-            }
-            add(&mut p.margin, &o.margin);
-            for (s, os) in p.state_votes.iter_mut().zip(&o.state_votes) {
-                add(s, os);
-            }
-            add(&mut p.decisive, &o.decisive);
-            for (b, ob) in p.blocs.iter_mut().zip(&o.blocs) {
-                add(&mut b.agreement, &ob.agreement);
-                add(&mut b.present, &ob.present);
-                b.majority_yes += ob.majority_yes;
-            }
+        tally
+    }
+
+    #[test]
+    fn merge_refuses_another_shape_and_changes_nothing() {
+        let mut tally = one_run();
+        let before = tally.clone();
+        type Change = fn(&mut Shape);
+        let cases: [(Change, &str); 3] = [
+            (|s| s.proposals = 3, "proposals"),
+            (|s| s.states = 4, "proposals[0].histograms[0]"),
+            (|s| s.bloc_members[1] = 2, "proposals[0].blocs[1].agreement"),
+        ];
+        for (change, field) in cases {
+            let mut other_shape = shape();
+            change(&mut other_shape);
+            let error = tally.merge(&Tally::empty(&other_shape)).unwrap_err();
+            assert_eq!(error.field(), field);
+            assert_eq!(tally, before, "a refused merge changed the tally");
         }
+        let mut fewer_blocs = Tally::empty(&shape());
+        fewer_blocs.proposals[1].blocs.pop();
+        assert_eq!(tally.merge(&fewer_blocs).unwrap_err().field(), "proposals[1].blocs");
+        tally.merge(&one_run()).unwrap();
+        assert_eq!(tally.runs(), 2);
+    }
+
+    #[test]
+    fn check_catches_counts_that_do_not_add_up() {
+        assert_eq!(one_run().check(&shape()), Ok(()));
+        let mut edited = one_run();
+        edited.proposals[1].margin[0] = 5;
+        let error = edited.check(&shape()).unwrap_err();
+        assert_eq!(error.field(), "proposals[1].margin", "{error}");
+        let mut uneven = one_run();
+        uneven.proposals[1].runs = 2;
+        uneven.proposals[1].histograms.iter_mut().for_each(|h| h[0] = 1);
+        uneven.proposals[1].margin[0] = 1;
+        assert_eq!(uneven.check(&shape()).unwrap_err().field(), "proposals[1].runs");
+    }
+
+    #[test]
+    fn a_tally_survives_json() {
+        let tally = one_run();
+        let text = serde_json::to_string(&tally).unwrap();
+        assert_eq!(serde_json::from_str::<Tally>(&text).unwrap(), tally);
     }
 }

@@ -6,11 +6,14 @@
 //! waves whose results are consumed in chunk order. Tallies are integer
 //! counts and per-run records are written in run order, so the output is
 //! the same for any `--threads`. Memory is bounded by one wave of chunks,
-//! not by the number of runs. A stop request ([`Interrupt`]) is looked at
-//! before every run: a wave it cuts short is dropped whole, so a stopped
-//! batch has handed on only whole waves, and stops within one run.
+//! not by the number of runs. After every wave a hook sees the wave's
+//! per-run records and the exact tally so far, so it can stream `runs.csv`,
+//! checkpoint, or cancel the batch ([`Flow::Stop`]). A stop request
+//! ([`Interrupt`]) is looked at before every run: a wave it cuts short is
+//! dropped whole, so a stopped batch has handed on only whole waves, and
+//! stops within one run.
 
-use crate::aggregate::Tally;
+use crate::aggregate::{Recorder, Shape, ShapeError, Tally};
 use crate::engine::Engine;
 use crate::engine::rule::Outcome;
 use crate::interrupt::Interrupt;
@@ -48,6 +51,27 @@ pub struct BatchPlan {
     pub per_run: bool,
 }
 
+/// A finished wave, as the batch hook sees it.
+#[derive(Debug, Clone)]
+pub struct Wave<'a> {
+    /// Run indices of this wave (the batch is done up to `runs.end`).
+    pub runs: Range<u64>,
+    /// The wave's per-run records in run order (empty without `per_run`).
+    pub records: &'a [RunRecord],
+    /// The exact tally of every run done so far, this wave included (and
+    /// the starting tally of [`run_from`]).
+    pub tally: &'a Tally,
+}
+
+/// What the batch hook tells the batch after a wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on with the next wave.
+    Continue,
+    /// Stop here: the batch ends with [`BatchError::Stopped`].
+    Stop,
+}
+
 /// Errors of a batch.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
@@ -59,18 +83,27 @@ pub enum BatchError {
         /// Cause.
         source: rayon::ThreadPoolBuildError,
     },
-    /// The per-run sink failed (e.g. writing `runs.csv`).
+    /// The hook failed (e.g. writing `runs.csv` or a checkpoint).
     #[error(transparent)]
     Sink(SinkError),
     /// A stop was requested before the batch was done.
     #[error("interrupted after {done} runs")]
     Interrupted {
-        /// Runs of the whole waves simulated (and handed to the sink) before stopping.
+        /// Runs of the whole waves simulated (and handed to the hook) before stopping.
+        done: u64,
+    },
+    /// The starting tally of [`run_from`] is not of the scenario's shape.
+    #[error("the starting tally does not fit the scenario: {0}")]
+    Start(#[from] ShapeError),
+    /// The hook stopped the batch after a wave.
+    #[error("stopped by its hook after {done} runs")]
+    Stopped {
+        /// Runs of the whole waves simulated (and handed to the hook).
         done: u64,
     },
 }
 
-/// What the per-run sink may fail with (it names its own file).
+/// What the batch hook may fail with (it names its own file).
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The run range of shard `index` (0-based) of `count` over `0..runs`:
@@ -81,25 +114,42 @@ pub fn shard_range(runs: u64, index: u64, count: u64) -> Range<u64> {
 }
 
 /// Simulates `plan.runs` of `scenario`. `progress` is called with the number
-/// of runs finished after each chunk (from worker threads); `per_run`
-/// receives each wave's records in run order when `plan.per_run` is set.
-/// A raised `interrupt` ends the batch with [`BatchError::Interrupted`]
-/// (even one raised after the last run).
+/// of runs finished after each chunk (from worker threads); `hook` after
+/// each wave, in run order (see [`Wave`]), and may stop the batch. A raised
+/// `interrupt` ends the batch with [`BatchError::Interrupted`] (even one
+/// raised after the last run).
 pub fn run(
     scenario: &Scenario,
     plan: &BatchPlan,
     interrupt: &Interrupt,
     progress: &(dyn Fn(u64) + Sync),
-    mut per_run: impl FnMut(&[RunRecord]) -> Result<(), SinkError>,
+    hook: impl FnMut(&Wave<'_>) -> Result<Flow, SinkError>,
 ) -> Result<Tally, BatchError> {
+    run_from(scenario, plan, Tally::new(scenario), interrupt, progress, hook)
+}
+
+/// [`run`] continuing a batch: `start` is the tally of the runs done before
+/// `plan.runs` (a checkpoint), and the result adds `plan.runs` to it. As
+/// chunks are aligned to absolute run indices and counts add exactly, the
+/// result is the same as that of one uninterrupted batch.
+pub fn run_from(
+    scenario: &Scenario,
+    plan: &BatchPlan,
+    start: Tally,
+    interrupt: &Interrupt,
+    progress: &(dyn Fn(u64) + Sync),
+    mut hook: impl FnMut(&Wave<'_>) -> Result<Flow, SinkError>,
+) -> Result<Tally, BatchError> {
+    start.check(&Shape::of(scenario))?;
     let engine = Engine::new(scenario);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
         .map_err(|source| BatchError::Pool { threads: plan.threads, source })?;
     let chunks = chunks(&plan.runs);
-    let mut total = Tally::new(scenario);
+    let mut total = start;
     let mut done = 0;
+    let mut records = Vec::new();
     for wave in chunks.chunks(plan.threads * CHUNKS_PER_THREAD) {
         let results: Vec<(Tally, Vec<RunRecord>)> = pool.install(|| {
             wave.par_iter()
@@ -113,13 +163,17 @@ pub fn run(
         if interrupt.is_requested() {
             return Err(BatchError::Interrupted { done });
         }
-        for (tally, records) in &results {
-            total.merge(tally);
-            if plan.per_run {
-                per_run(records).map_err(BatchError::Sink)?;
-            }
+        records.clear();
+        for (tally, chunk_records) in results {
+            total.merge(&tally).expect("every chunk's tally has the scenario's shape");
+            records.extend(chunk_records);
         }
-        done += wave.iter().map(|range| range.end - range.start).sum::<u64>();
+        let runs = wave[0].start..wave[wave.len() - 1].end;
+        done += runs.end - runs.start;
+        match hook(&Wave { runs, records: &records, tally: &total }).map_err(BatchError::Sink)? {
+            Flow::Continue => {}
+            Flow::Stop => return Err(BatchError::Stopped { done }),
+        }
     }
     Ok(total)
 }
@@ -151,7 +205,7 @@ fn run_chunk(
     per_run: bool,
     interrupt: &Interrupt,
 ) -> (Tally, Vec<RunRecord>) {
-    let mut tally = Tally::new(scenario);
+    let mut recorder = Recorder::new(scenario);
     let mut records = Vec::new();
     let mut workspace = engine.workspace();
     for r in runs {
@@ -159,7 +213,7 @@ fn run_chunk(
             break;
         }
         engine.run(r, &mut workspace, |votes| {
-            tally.record(&votes);
+            recorder.record(&votes);
             if per_run {
                 records.push(RunRecord {
                     run: r,
@@ -170,7 +224,7 @@ fn run_chunk(
             }
         });
     }
-    (tally, records)
+    (recorder.into_tally(), records)
 }
 
 #[cfg(test)]
@@ -182,6 +236,24 @@ mod tests {
         assert_eq!(chunks(&(0..1100)), vec![0..512, 512..1024, 1024..1100]);
         assert_eq!(chunks(&(500..1030)), vec![500..512, 512..1024, 1024..1030]);
         assert!(chunks(&(7..7)).is_empty());
+    }
+
+    #[test]
+    fn the_hook_sees_every_wave_in_order_and_can_stop_the_batch() {
+        let toml = "[scenario]\nname = \"h\"\n[[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\n";
+        let scenario = crate::scenario::parse(toml, "h.toml", &[]).unwrap();
+        let plan = BatchPlan { runs: 100..20_000, threads: 1, per_run: true };
+        let wave_runs = (CHUNKS_PER_THREAD as u64) * CHUNK_RUNS;
+        let mut seen = Vec::new();
+        let result = run(&scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {
+            assert_eq!(wave.tally.runs(), wave.runs.end - 100, "the tally of every run so far");
+            assert_eq!(wave.records.len() as u64, wave.runs.end - wave.runs.start);
+            assert_eq!(wave.records.first().map(|r| r.run), Some(wave.runs.start));
+            seen.push(wave.runs.clone());
+            Ok(if seen.len() == 2 { Flow::Stop } else { Flow::Continue })
+        });
+        assert!(matches!(result, Err(BatchError::Stopped { done }) if done == 2 * wave_runs - 100));
+        assert_eq!(seen, [100..wave_runs, wave_runs..2 * wave_runs]);
     }
 
     #[test]

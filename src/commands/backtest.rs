@@ -420,7 +420,7 @@ fn with_like(text: &str, file: &str, proposal: &str, like: &[String]) -> anyhow:
 /// The batch of `scenario` over runs `0..settings.runs`.
 fn simulate(scenario: &Scenario, settings: &BacktestSettings) -> anyhow::Result<Tally> {
     let plan = BatchPlan { runs: 0..settings.runs, threads: settings.threads, per_run: false };
-    Ok(batch::run(scenario, &plan, &crate::interrupt::Interrupt::new(), &|_| {}, |_| Ok(()))?)
+    Ok(batch::run(scenario, &plan, &crate::interrupt::Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue))?)
 }
 
 /// The simulation's part of a text's backtest (the baselines come later).

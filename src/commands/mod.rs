@@ -5,6 +5,7 @@
 mod backtest;
 mod calibrate;
 mod compare;
+mod merge;
 mod run;
 mod states;
 mod sweep;
@@ -15,6 +16,7 @@ pub use backtest::{
 };
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
 pub use compare::{CompareReport, CompareSettings, compare};
+pub use merge::{MergeReport, MergeSettings, merge};
 pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};

@@ -1,12 +1,16 @@
 //! `ungasim run`: scenario -> batch -> result directory.
 //!
 //! Everything that can be refused is refused before simulating: the
-//! scenario, the run range, and the result directory (locked for the whole
-//! batch, empty or `--force`, writable). An interrupted batch writes
-//! nothing and says so ([`Interrupted`]).
+//! scenario, the run range, the result directory (locked for the whole
+//! batch, empty or `--force`, writable), and with `--resume` the checkpoint
+//! (of this very batch). The exact tally is checkpointed after every wave;
+//! an interrupted batch writes no result file, keeps the checkpoint and
+//! says so ([`Interrupted`]); `--resume` continues from it and writes the
+//! bytes an uninterrupted batch would.
 
-use crate::batch::{self, BatchError, BatchPlan};
-use crate::export::{self, Manifest, OutputDir, RunsWriter, manifest};
+use crate::aggregate::Tally;
+use crate::batch::{self, BatchError, BatchPlan, Flow};
+use crate::export::{self, Checkpoint, Commit, Identity, Manifest, OutputDir, RunsWriter, TallyFile, manifest};
 use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
@@ -45,6 +49,8 @@ pub struct RunSettings {
     pub shard: Option<Shard>,
     /// Overwrite an existing result directory.
     pub force: bool,
+    /// Continue from the directory's checkpoint, if it holds one.
+    pub resume: bool,
     /// For the manifest.
     pub command_line: Vec<String>,
 }
@@ -56,6 +62,8 @@ pub struct RunReport {
     pub out: PathBuf,
     /// The manifest written.
     pub manifest: Manifest,
+    /// Runs simulated by this command (with `--resume`, those after the checkpoint).
+    pub simulated: u64,
     /// Number of proposals.
     pub proposals: usize,
     /// Number of states.
@@ -63,28 +71,31 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// State-votes simulated per second: runs x proposals x states / wall time.
+    /// State-votes simulated per second: runs simulated x proposals x states / wall time.
     pub fn state_votes_per_second(&self) -> f64 {
-        let [start, end] = self.manifest.run_range;
-        (end - start) as f64 * (self.proposals * self.states) as f64 / self.manifest.wall_seconds
+        self.simulated as f64 * (self.proposals * self.states) as f64 / self.manifest.wall_seconds
     }
 }
 
 /// A batch stopped by a stop request (SIGINT, SIGTERM) before its results
-/// were committed: it wrote nothing, and the result directory holds what it
-/// held before (partial files and lock removed).
+/// were committed: it wrote no result file, and the result directory holds
+/// what it held before, plus the checkpoint of the runs done (if a wave
+/// finished) for `--resume`.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
-    "interrupted by {} after {done} of {runs} runs: nothing was written (partial files removed); {}. \
-     Run the same command again to start over (there is no --resume yet)",
+    "interrupted by {} after {done} of {runs} runs: {}; {}. {}",
     self.signal.map_or_else(|| "a stop request".to_string(), signal_name),
+    if *.checkpoint { format!("no result file was written, the runs done are checkpointed in {}", .out.join(export::CHECKPOINT_FILE).display()) }
+    else { "nothing was written (partial files removed)".to_string() },
     if *.kept_results { format!("the earlier results in {} are unchanged", .out.display()) }
-    else { format!("{} holds no results", .out.display()) }
+    else { format!("{} holds no results", .out.display()) },
+    if *.checkpoint { "Run the same command again with --resume to continue" }
+    else { "Run the same command again to start over (nothing to --resume)" }
 )]
 pub struct Interrupted {
     /// The signal that stopped the batch (None: a request not by a signal).
     pub signal: Option<i32>,
-    /// Runs simulated before stopping (in whole waves; none of them kept).
+    /// Runs of the batch done before stopping (in whole waves; checkpointed if any).
     pub done: u64,
     /// Runs the batch was to simulate.
     pub runs: u64,
@@ -92,6 +103,8 @@ pub struct Interrupted {
     pub out: PathBuf,
     /// Whether the directory holds an earlier batch's results (kept).
     pub kept_results: bool,
+    /// Whether the checkpoint was kept for `--resume`.
+    pub checkpoint: bool,
 }
 
 impl Interrupted {
@@ -109,10 +122,11 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 }
 
 /// Loads the scenario, runs the batch and writes the result directory.
-/// `on_start(runs)` is called once before simulating; `progress(n)` after
-/// every chunk of `n` runs (from worker threads). An `interrupt` raised
-/// before the files are renamed into place stops the batch (within one
-/// run) with [`Interrupted`] (downcast it from the error to tell it apart).
+/// `on_start(runs)` is called once before simulating, with the runs left;
+/// `progress(n)` after every chunk of `n` runs (from worker threads). An
+/// `interrupt` raised before the files are renamed into place stops the
+/// batch (within one run) with [`Interrupted`] (downcast it from the error
+/// to tell it apart).
 pub fn run(
     settings: &RunSettings,
     interrupt: &Interrupt,
@@ -138,37 +152,82 @@ pub fn run(
              (pass more --runs or fewer shards)"
         );
     }
+    let identity = Identity {
+        tool: "ungasim".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        model_version: MODEL_VERSION.into(),
+        scenario_sha256: manifest::sha256_hex(text.as_bytes()),
+        overrides: settings.overrides.clone(),
+        seed: scenario.seed,
+        runs,
+        roster: scenario.roster.clone(),
+    };
     let out_path = settings.out.clone().unwrap_or_else(|| default_out(&settings.scenario));
-    let mut out = OutputDir::create(&out_path, settings.force)?;
+    let (mut out, checkpoint) = if settings.resume {
+        OutputDir::resume(&out_path, settings.force)?
+    } else {
+        (OutputDir::create(&out_path, settings.force)?, None)
+    };
+    if let Some(checkpoint) = &checkpoint {
+        check_resumable(checkpoint, &identity, &range, settings.per_run, &out_path)?;
+    }
     let kept_results = out.had_results();
-    let interrupted = |done| Interrupted {
+    let resumed_at = checkpoint.as_ref().map_or(range.start, |c| c.done.run_range[1]);
+    let interrupted = |done, checkpoint| Interrupted {
         signal: interrupt.signal(),
         done,
         runs: range.end - range.start,
         out: out_path.clone(),
         kept_results,
+        checkpoint,
     };
-    let mut runs_writer = if settings.per_run { Some(RunsWriter::create(&mut out, &scenario)?) } else { None };
-    let plan = BatchPlan { runs: range.clone(), threads: settings.threads, per_run: settings.per_run };
-    on_start(range.end - range.start);
-    let result = batch::run(&scenario, &plan, interrupt, progress, |records| match runs_writer.as_mut() {
-        Some(writer) => Ok(writer.write(records)?),
-        None => Ok(()),
+    let mut runs_writer = match (settings.per_run, &checkpoint) {
+        (false, _) => None,
+        (true, None) => Some(RunsWriter::create(&mut out, &scenario)?),
+        (true, Some(c)) => Some(RunsWriter::reopen(&mut out, &scenario, c.runs_csv_bytes.unwrap_or(0))?),
+    };
+    let start = checkpoint.map_or_else(|| Tally::new(&scenario), |c| c.done.tally);
+    let plan = BatchPlan { runs: resumed_at..range.end, threads: settings.threads, per_run: settings.per_run };
+    on_start(range.end - resumed_at);
+    let result = batch::run_from(&scenario, &plan, start, interrupt, progress, |wave| {
+        let runs_csv_bytes = match runs_writer.as_mut() {
+            Some(writer) => {
+                writer.write(wave.records)?;
+                Some(writer.flush()?)
+            }
+            None => None,
+        };
+        out.checkpoint(&Checkpoint {
+            batch_range: [range.start, range.end],
+            runs_csv_bytes,
+            done: TallyFile {
+                identity: identity.clone(),
+                run_range: [range.start, wave.runs.end],
+                tally: wave.tally.clone(),
+            },
+        })?;
+        Ok(Flow::Continue)
     });
     let tally = match result {
-        Err(BatchError::Interrupted { done }) => return Err(interrupted(done).into()),
+        Err(BatchError::Interrupted { done }) => {
+            let done = resumed_at - range.start + done;
+            return Err(interrupted(done, out.suspend()).into());
+        }
+        Err(BatchError::Start(error)) => anyhow::bail!(
+            "{}: {error} (an edited checkpoint?); run without --resume and with --force to discard it",
+            out_path.join(export::CHECKPOINT_FILE).display()
+        ),
         other => other?,
     };
     if let Some(writer) = runs_writer {
         writer.finish()?;
     }
-    export::write_tables(&mut out, &scenario, &tally)?;
     let manifest = Manifest {
-        tool: "ungasim",
-        tool_version: env!("CARGO_PKG_VERSION"),
-        model_version: MODEL_VERSION,
+        tool: identity.tool.clone(),
+        tool_version: identity.tool_version.clone(),
+        model_version: identity.model_version.clone(),
         scenario_path: settings.scenario.display().to_string(),
-        scenario_sha256: manifest::sha256_hex(text.as_bytes()),
+        scenario_sha256: identity.scenario_sha256.clone(),
         scenario_name: scenario.name.clone(),
         roster: scenario.roster.clone(),
         overrides: settings.overrides.clone(),
@@ -183,10 +242,55 @@ pub fn run(
         wall_seconds: clock.elapsed().as_secs_f64(),
         command_line: settings.command_line.clone(),
     };
-    manifest.write(&mut out)?;
-    if interrupt.is_requested() {
-        return Err(interrupted(range.end - range.start).into());
+    let tally = TallyFile { identity, run_range: [range.start, range.end], tally };
+    match export::write_batch(out, &scenario, &tally, &manifest, || interrupt.is_requested())? {
+        Commit::Done => {}
+        Commit::Cancelled { checkpoint } => return Err(interrupted(range.end - range.start, checkpoint).into()),
     }
-    out.commit()?;
-    Ok(RunReport { out: out_path, manifest, proposals: scenario.proposals.len(), states: scenario.states.len() })
+    Ok(RunReport {
+        out: out_path,
+        manifest,
+        simulated: range.end - resumed_at,
+        proposals: scenario.proposals.len(),
+        states: scenario.states.len(),
+    })
+}
+
+/// Refuses to resume from a checkpoint of another batch: another scenario,
+/// seed, overrides, roster, version or number of runs, another shard, or
+/// with `--per-run` on one side only.
+fn check_resumable(
+    checkpoint: &Checkpoint,
+    identity: &Identity,
+    range: &std::ops::Range<u64>,
+    per_run: bool,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let path = out.join(export::CHECKPOINT_FILE);
+    let advice = "run without --resume and with --force to discard it";
+    if let Some((field, theirs, ours)) = checkpoint.done.identity.difference(identity) {
+        anyhow::bail!(
+            "{} is the checkpoint of another batch: its {field} is {theirs}, this command's {ours}; {advice}",
+            path.display()
+        );
+    }
+    let [start, end] = checkpoint.batch_range;
+    if [start, end] != [range.start, range.end] {
+        anyhow::bail!(
+            "{} is the checkpoint of runs {start}..{end}, this command simulates runs {}..{} (another --shard); {advice}",
+            path.display(),
+            range.start,
+            range.end
+        );
+    }
+    if checkpoint.runs_csv_bytes.is_some() != per_run {
+        let with = |yes: bool| if yes { "with" } else { "without" };
+        anyhow::bail!(
+            "{} was made {} --per-run, this command is {} it; {advice}",
+            path.display(),
+            with(checkpoint.runs_csv_bytes.is_some()),
+            with(per_run)
+        );
+    }
+    Ok(())
 }

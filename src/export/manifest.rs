@@ -5,20 +5,22 @@
 //! `command_line` describe the execution, not the result; every other field,
 //! and every CSV file, is the same for any number of threads.
 
+use super::tally::Identity;
 use super::{ExportError, OutputDir};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
 
 /// The contents of `manifest.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Always `ungasim`.
-    pub tool: &'static str,
+    pub tool: String,
     /// Version of the binary that ran the batch.
-    pub tool_version: &'static str,
+    pub tool_version: String,
     /// Version of the model semantics.
-    pub model_version: &'static str,
+    pub model_version: String,
     /// The scenario file as given.
     pub scenario_path: String,
     /// SHA-256 of the scenario file's bytes.
@@ -54,12 +56,26 @@ pub struct Manifest {
 impl Manifest {
     /// Stages `manifest.json` in `out`.
     pub fn write(&self, out: &mut OutputDir) -> Result<(), ExportError> {
-        let (file, path) = out.stage("manifest.json")?;
-        let io_error = |source| ExportError::io("write", &path, source);
-        let mut writer = std::io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, self).map_err(|e| io_error(e.into()))?;
-        std::io::Write::write_all(&mut writer, b"\n").map_err(io_error)?;
-        std::io::Write::flush(&mut writer).map_err(io_error)
+        out.stage_json("manifest.json", self)
+    }
+
+    /// Reads `path` (a `manifest.json`); errors name the path.
+    pub fn read(path: &std::path::Path) -> Result<Manifest, ExportError> {
+        super::read_json(path)
+    }
+
+    /// What the batch is a batch of (as in its `tally.json`).
+    pub fn identity(&self) -> Identity {
+        Identity {
+            tool: self.tool.clone(),
+            tool_version: self.tool_version.clone(),
+            model_version: self.model_version.clone(),
+            scenario_sha256: self.scenario_sha256.clone(),
+            overrides: self.overrides.clone(),
+            seed: self.seed,
+            runs: self.runs,
+            roster: self.roster.clone(),
+        }
     }
 }
 

@@ -9,7 +9,13 @@
 //! succeeded, so an interrupted or failed batch never leaves a file that
 //! looks complete. `manifest.json` is renamed last: a directory with a
 //! manifest is whole. Every CSV file starts with its header, even with no
-//! rows, and every I/O error names its path.
+//! rows, and every I/O error names its path. [`write_batch`] is that
+//! sequence (tables, `tally.json`, manifest, commit), shared by every
+//! command that writes a batch.
+//!
+//! An unfinished batch may checkpoint its exact tally into the directory
+//! ([`CHECKPOINT_FILE`], replaced atomically after every wave); a stopped
+//! batch keeps it, with the partial `runs.csv`, for `run --resume`.
 
 mod blocs;
 pub mod csvfmt;
@@ -20,11 +26,13 @@ mod runs;
 mod states;
 mod summary;
 mod sweep;
+pub mod tally;
 
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
-pub use runs::RunsWriter;
+pub use runs::{RunsWriter, concatenate_runs};
 pub use sweep::SweepWriter;
+pub use tally::{Checkpoint, Identity, TallyFile};
 
 use crate::aggregate::Tally;
 use crate::model::Scenario;
@@ -35,8 +43,22 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file a batch may write, in the order they are renamed into place.
-pub const OUTPUT_FILES: [&str; 7] =
-    ["summary.csv", "distribution.csv", "states.csv", "blocs.csv", "runs.csv", "sweep.csv", "manifest.json"];
+pub const OUTPUT_FILES: [&str; 8] = [
+    "summary.csv",
+    "distribution.csv",
+    "states.csv",
+    "blocs.csv",
+    "runs.csv",
+    "tally.json",
+    "sweep.csv",
+    "manifest.json",
+];
+
+/// The checkpoint of an unfinished batch ([`Checkpoint`]), in its result directory.
+pub const CHECKPOINT_FILE: &str = ".checkpoint.json";
+
+/// The name a checkpoint is written under before it is renamed over [`CHECKPOINT_FILE`].
+const CHECKPOINT_TEMP: &str = ".checkpoint.json.tmp";
 
 /// The file created and removed in a result directory to check, before
 /// simulating, that files can be created there.
@@ -74,6 +96,23 @@ pub enum ExportError {
         /// Cause.
         source: io::Error,
     },
+    /// A JSON file could not be parsed (a truncated or edited file); the
+    /// cause, with line and column, follows in the error chain.
+    #[error("{path}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Cause (with line and column).
+        source: serde_json::Error,
+    },
+    /// A file parsed but does not hold together.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A file or directory could not be created, written, renamed or removed.
     #[error("cannot {action} {path}")]
     Io {
@@ -97,6 +136,12 @@ fn exists_advice(leftovers: &[String]) -> String {
     let advice = "choose another --out or pass --force to overwrite it";
     if leftovers.is_empty() {
         advice.to_string()
+    } else if leftovers.iter().any(|name| name == CHECKPOINT_FILE) {
+        format!(
+            "it holds the checkpoint of an interrupted batch ({}): run the same command with --resume to \
+             continue it, or pass --force to discard it",
+            leftovers.join(", ")
+        )
     } else {
         format!(
             "it holds partial files of an interrupted batch ({}), which --force removes; {advice}",
@@ -113,6 +158,11 @@ pub struct OutputDir {
     dir: PathBuf,
     staged: Vec<&'static str>,
     committed: bool,
+    /// Keep the checkpoint and the partial runs.csv on drop ([`OutputDir::suspend`]).
+    suspended: bool,
+    /// Whether this batch has written a checkpoint (one it only read, and
+    /// did not replace, is left as it is when the batch fails).
+    wrote_checkpoint: bool,
     had_results: bool,
     // Dropped after `Drop::drop` has removed the partial files.
     _lock: DirLock,
@@ -124,11 +174,32 @@ impl OutputDir {
     /// removes leftovers of an interrupted batch and keeps earlier results
     /// until [`OutputDir::commit`]), and checks that files can be created in it.
     pub fn create(dir: &Path, force: bool) -> Result<OutputDir, ExportError> {
+        OutputDir::open(dir, force, false).map(|(out, _)| out)
+    }
+
+    /// [`OutputDir::create`] for `run --resume`: a checkpoint in `dir` (and
+    /// the partial `runs.csv` beside it) is not a reason to refuse the
+    /// directory; it is read and returned, and kept. Other leftovers are
+    /// removed. Without a checkpoint, the same as `create`.
+    pub fn resume(dir: &Path, force: bool) -> Result<(OutputDir, Option<Checkpoint>), ExportError> {
+        OutputDir::open(dir, force, true)
+    }
+
+    fn open(dir: &Path, force: bool, resume: bool) -> Result<(OutputDir, Option<Checkpoint>), ExportError> {
         fs::create_dir_all(dir).map_err(|source| ExportError::io("create directory", dir, source))?;
         let lock = DirLock::acquire(dir)?;
-        let (leftovers, results) = contents(dir)?;
-        let empty = leftovers.is_empty() && results.is_empty();
-        if !empty && !force {
+        let (mut leftovers, results) = contents(dir)?;
+        let checkpoint_path = dir.join(CHECKPOINT_FILE);
+        let checkpoint = match resume && checkpoint_path.exists() {
+            true => Some(Checkpoint::read(&checkpoint_path)?),
+            false => None,
+        };
+        if checkpoint.is_some() {
+            leftovers.retain(|name| name != CHECKPOINT_FILE && *name != partial_name("runs.csv"));
+        }
+        // With --resume, leftovers without a checkpoint are stale and go.
+        let blocked = !results.is_empty() || (!leftovers.is_empty() && !resume);
+        if blocked && !force {
             return Err(ExportError::Exists { dir: dir.to_path_buf(), leftovers });
         }
         for name in &leftovers {
@@ -142,13 +213,71 @@ impl OutputDir {
             source,
         })?;
         fs::remove_file(&probe).map_err(|source| ExportError::io("remove", &probe, source))?;
-        Ok(OutputDir {
+        let out = OutputDir {
             dir: dir.to_path_buf(),
             staged: Vec::new(),
             committed: false,
+            suspended: false,
+            wrote_checkpoint: false,
             had_results: !results.is_empty(),
             _lock: lock,
-        })
+        };
+        Ok((out, checkpoint))
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `checkpoint` as [`CHECKPOINT_FILE`], atomically: under a
+    /// temporary name first, then renamed over the previous one, so a
+    /// `kill -9` at any moment leaves a whole checkpoint or the one before.
+    pub fn checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), ExportError> {
+        let (temp, path) = (self.dir.join(CHECKPOINT_TEMP), self.dir.join(CHECKPOINT_FILE));
+        let file = fs::File::create(&temp).map_err(|source| ExportError::io("create", &temp, source))?;
+        self.wrote_checkpoint = true;
+        write_json(file, &temp, checkpoint, false)?;
+        fs::rename(&temp, &path).map_err(|source| ExportError::io("rename into place", &path, source))
+    }
+
+    /// Whether a checkpoint is in the directory (this batch's or the one
+    /// it resumes).
+    pub fn has_checkpoint(&self) -> bool {
+        self.dir.join(CHECKPOINT_FILE).exists()
+    }
+
+    /// Ends an unfinished batch keeping its checkpoint and partial
+    /// `runs.csv` (for `--resume`); other partial files are removed, the
+    /// lock released. Without a checkpoint nothing is kept, as on drop.
+    /// Returns whether a checkpoint was kept.
+    pub fn suspend(mut self) -> bool {
+        self.suspended = self.has_checkpoint();
+        self.suspended
+    }
+
+    /// Reopens the partial `runs.csv` of a checkpoint for appending, cut to
+    /// the checkpoint's `bytes` (rows written after it are dropped). Refused
+    /// if the file is missing or shorter.
+    pub fn reopen_runs(&mut self, bytes: u64) -> Result<(fs::File, PathBuf), ExportError> {
+        let path = self.dir.join(partial_name("runs.csv"));
+        let invalid = |message: String| ExportError::Invalid { path: path.clone(), message };
+        let file = fs::OpenOptions::new().write(true).open(&path).map_err(|e| {
+            invalid(format!(
+                "cannot open the partial runs.csv of the checkpoint ({e}); --force discards the checkpoint"
+            ))
+        })?;
+        let length = file.metadata().map_err(|source| ExportError::io("read", &path, source))?.len();
+        if length < bytes {
+            return Err(invalid(format!(
+                "{length} bytes, but the checkpoint counts {bytes}; --force discards the checkpoint"
+            )));
+        }
+        file.set_len(bytes).map_err(|source| ExportError::io("truncate", &path, source))?;
+        let mut file = file;
+        io::Seek::seek(&mut file, io::SeekFrom::End(0)).map_err(|source| ExportError::io("write", &path, source))?;
+        self.staged.push("runs.csv");
+        Ok((file, path))
     }
 
     /// Whether the directory held something other than leftovers when it
@@ -163,6 +292,12 @@ impl OutputDir {
         let file = fs::File::create(&path).map_err(|source| ExportError::io("create", &path, source))?;
         self.staged.push(name);
         Ok((file, path))
+    }
+
+    /// Stages output `name` as `value` in pretty JSON and a newline.
+    pub fn stage_json(&mut self, name: &'static str, value: &impl Serialize) -> Result<(), ExportError> {
+        let (file, path) = self.stage(name)?;
+        write_json(file, &path, value, true)
     }
 
     /// Renames every staged file into place (manifest last) and removes
@@ -185,8 +320,39 @@ impl OutputDir {
             }
         }
         self.committed = true;
-        Ok(())
+        remove_checkpoint(&self.dir)
     }
+}
+
+/// Removes the checkpoint (and a temporary one) from `dir`, if there.
+fn remove_checkpoint(dir: &Path) -> Result<(), ExportError> {
+    for name in [CHECKPOINT_FILE, CHECKPOINT_TEMP] {
+        let path = dir.join(name);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(ExportError::io("remove", &path, e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Writes `value` as JSON (pretty or compact) and a newline into `file` (at `path`).
+fn write_json(file: fs::File, path: &Path, value: &impl Serialize, pretty: bool) -> Result<(), ExportError> {
+    let io_error = |source| ExportError::io("write", path, source);
+    let mut writer = io::BufWriter::new(file);
+    match pretty {
+        true => serde_json::to_writer_pretty(&mut writer, value),
+        false => serde_json::to_writer(&mut writer, value),
+    }
+    .map_err(|e| io_error(e.into()))?;
+    io::Write::write_all(&mut writer, b"\n").map_err(io_error)?;
+    io::Write::flush(&mut writer).map_err(io_error)
+}
+
+/// Reads the JSON file `path` as a `T`; errors name the path (and line and column).
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ExportError> {
+    let text = fs::read_to_string(path).map_err(|source| ExportError::io("read", path, source))?;
+    serde_json::from_str(&text).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })
 }
 
 /// The hidden name output `name` is written under until the batch commits.
@@ -204,7 +370,10 @@ fn contents(dir: &Path) -> Result<(Vec<String>, Vec<String>), ExportError> {
     }
     names.sort();
     names.retain(|name| name != LOCK_FILE);
-    let is_leftover = |name: &String| name == PROBE_FILE || OUTPUT_FILES.iter().any(|f| *name == partial_name(f));
+    let is_leftover = |name: &String| {
+        [PROBE_FILE, CHECKPOINT_FILE, CHECKPOINT_TEMP].contains(&name.as_str())
+            || OUTPUT_FILES.iter().any(|f| *name == partial_name(f))
+    };
     Ok(names.into_iter().partition(is_leftover))
 }
 
@@ -215,6 +384,42 @@ pub fn write_tables(out: &mut OutputDir, scenario: &Scenario, tally: &Tally) -> 
     write_csv(out, "distribution.csv", &distribution::HEADER, distribution::rows(scenario, tally))?;
     write_csv(out, "states.csv", &states::HEADER, states::rows(scenario, tally))?;
     write_csv(out, "blocs.csv", &blocs::HEADER, blocs::rows(scenario, tally))
+}
+
+/// How [`write_batch`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// The batch's files are in place.
+    Done,
+    /// Stopped before the files were renamed into place: nothing new is
+    /// visible; the checkpoint, if any, is kept ([`OutputDir::suspend`]).
+    Cancelled {
+        /// Whether a checkpoint was kept.
+        checkpoint: bool,
+    },
+}
+
+/// Writes a finished batch into `out`, the one sequence every command that
+/// writes a batch goes through: stages the four tables and `tally.json`
+/// (computed from `tally`), then `manifest.json`, and renames them into
+/// place, manifest last, removing the checkpoint. A `runs.csv` is staged
+/// by the caller before, if there is one. If `cancelled()` is true once
+/// everything is staged, nothing is renamed ([`Commit::Cancelled`]).
+pub fn write_batch(
+    mut out: OutputDir,
+    scenario: &Scenario,
+    tally: &TallyFile,
+    manifest: &Manifest,
+    cancelled: impl FnOnce() -> bool,
+) -> Result<Commit, ExportError> {
+    write_tables(&mut out, scenario, &tally.tally)?;
+    out.stage_json("tally.json", tally)?;
+    manifest.write(&mut out)?;
+    if cancelled() {
+        return Ok(Commit::Cancelled { checkpoint: out.suspend() });
+    }
+    out.commit()?;
+    Ok(Commit::Done)
 }
 
 /// Stages one CSV file: `header`, then the rows.
@@ -249,7 +454,12 @@ impl Drop for OutputDir {
     fn drop(&mut self) {
         if !self.committed {
             for name in &self.staged {
-                let _ = fs::remove_file(self.dir.join(partial_name(name)));
+                if !(self.suspended && *name == "runs.csv") {
+                    let _ = fs::remove_file(self.dir.join(partial_name(name)));
+                }
+            }
+            if !self.suspended && self.wrote_checkpoint {
+                let _ = remove_checkpoint(&self.dir);
             }
         }
     }

@@ -90,7 +90,8 @@ pub fn run(
     let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false };
     for k in 0..design.points.len() {
         let sc = point_scenario(plan, design, k)?;
-        let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(())).map_err(SweepError::from)?;
+        let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(batch::Flow::Continue))
+            .map_err(SweepError::from)?;
         on_point(k, &sc, &tally)?;
     }
     Ok(())

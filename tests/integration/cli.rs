@@ -5,8 +5,8 @@
 //! text, bad options) without writing anything.
 
 use crate::common::{
-    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, Table, dir_files, entry_names, fixture_overrides, package_path,
-    run_command, temp_dir, text, toml_files, ungasim, ungasim_process,
+    EU_SPLIT_2018, OEWG_2018, ResultDir, STATES, TABLE_FILES, Table, dir_files, entry_names, fixture_overrides,
+    package_path, run_command, temp_dir, text, toml_files, ungasim, ungasim_process,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,8 +17,6 @@ use std::process::Stdio;
 const RUNS: u64 = 2000;
 const RUNS_ARG: &str = "2000";
 const PROPOSALS: [&str; 2] = ["A/RES/73/27", "A/RES/73/266"];
-/// What `run` writes without `--per-run`, sorted.
-const TABLE_FILES: [&str; 5] = ["blocs.csv", "distribution.csv", "manifest.json", "states.csv", "summary.csv"];
 const MEASURES: [&str; 5] = ["yes", "no", "abstain", "absent", "margin"];
 
 fn summary_header() -> Vec<String> {

@@ -19,6 +19,10 @@ pub const EU_SPLIT_2018: &str = "scenarios/eu-split-2018.toml";
 /// Member states in the embedded roster.
 pub const STATES: usize = 193;
 
+/// What `run` writes without `--per-run`, sorted.
+pub const TABLE_FILES: [&str; 6] =
+    ["blocs.csv", "distribution.csv", "manifest.json", "states.csv", "summary.csv", "tally.json"];
+
 /// Manifest fields that describe how a batch ran, not what it computed.
 pub const EXECUTION_FIELDS: [&str; 5] = ["threads", "started", "finished", "wall_seconds", "command_line"];
 
@@ -143,13 +147,32 @@ impl ResultDir {
     /// The manifest without [`EXECUTION_FIELDS`]: what must not depend on
     /// threads, timing or how the command was spelled.
     pub fn manifest_result(&self) -> serde_json::Value {
-        let mut manifest = self.manifest();
-        let object = manifest.as_object_mut().expect("manifest.json is an object");
-        for field in EXECUTION_FIELDS {
-            assert!(object.remove(field).is_some(), "manifest.json lacks `{field}`");
-        }
-        manifest
+        manifest_result(&self.path)
     }
+}
+
+/// `manifest.json` of `dir` without [`EXECUTION_FIELDS`].
+pub fn manifest_result(dir: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(dir.join("manifest.json")).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut manifest: serde_json::Value = serde_json::from_str(&text).expect("manifest.json is JSON");
+    let object = manifest.as_object_mut().expect("manifest.json is an object");
+    for field in EXECUTION_FIELDS {
+        assert!(object.remove(field).is_some(), "manifest.json lacks `{field}`");
+    }
+    manifest
+}
+
+/// Asserts that the result directory `actual` holds what `expected` does:
+/// the same files, byte for byte but `manifest.json`, which must be the
+/// same apart from [`EXECUTION_FIELDS`].
+pub fn assert_same_batch(expected: &Path, actual: &Path, what: &str) {
+    let (mut expected_files, mut actual_files) = (dir_files(expected), dir_files(actual));
+    assert!(expected_files.contains_key("manifest.json"), "{what}: the reference has no manifest");
+    expected_files.remove("manifest.json");
+    assert!(actual_files.remove("manifest.json").is_some(), "{what}: no manifest.json");
+    let differences = file_differences(&expected_files, &actual_files);
+    assert!(differences.is_empty(), "{what}:\n{}", differences.join("\n"));
+    assert_eq!(manifest_result(expected), manifest_result(actual), "{what}: manifest.json");
 }
 
 /// A parsed CSV file: its header and its records as strings.

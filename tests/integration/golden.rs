@@ -21,7 +21,7 @@ use std::fs;
 
 const SCENARIO: &str = "tests/golden/tiny.toml";
 const EXPECTED_DIR: &str = "tests/golden/tiny";
-const FILES: [&str; 5] = ["blocs.csv", "distribution.csv", "runs.csv", "states.csv", "summary.csv"];
+const FILES: [&str; 6] = ["blocs.csv", "distribution.csv", "runs.csv", "states.csv", "summary.csv", "tally.json"];
 
 #[test]
 fn tiny_scenario_output_is_pinned() {

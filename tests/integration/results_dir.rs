@@ -5,7 +5,9 @@
 //! and says so. What needs root (read-only mounts, a full disk) or
 //! `kill -9` is in `tests/trust.sh`.
 
-use crate::common::{OEWG_2018, dir_files, entry_names, package_path, run_command, temp_dir, text, ungasim_process};
+use crate::common::{
+    OEWG_2018, TABLE_FILES, dir_files, entry_names, package_path, run_command, temp_dir, text, ungasim_process,
+};
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
@@ -14,9 +16,6 @@ use ungasim::aggregate::Tally;
 use ungasim::commands::{self, Interrupted, RunSettings};
 use ungasim::export::{self, DirLock, LOCK_FILE, OutputDir, RunsWriter};
 use ungasim::interrupt::Interrupt;
-
-/// What `run` writes without `--per-run`, sorted.
-const TABLE_FILES: [&str; 5] = ["blocs.csv", "distribution.csv", "manifest.json", "states.csv", "summary.csv"];
 
 #[test]
 fn a_directory_locked_by_another_process_is_refused_naming_its_pid() {
@@ -121,6 +120,7 @@ fn settings(out: &Path, runs: u64, force: bool) -> RunSettings {
         per_run: true,
         shard: None,
         force,
+        resume: false,
         command_line: Vec::new(),
     }
 }
@@ -149,27 +149,36 @@ fn an_interrupted_batch_writes_nothing_and_keeps_earlier_results() {
 }
 
 #[test]
-fn sigint_ends_a_batch_cleanly_with_status_130() {
+fn sigint_keeps_the_checkpoint_and_resume_finishes_the_batch() {
     let tmp = temp_dir();
     let out = tmp.path().join("out");
+    let args = ["--runs", "300000", "--per-run"];
     let mut child = ungasim_process()
-        .args(["run", OEWG_2018, "--quiet", "--runs", "50000000", "--per-run", "--threads", "1", "--out"])
+        .args(["run", OEWG_2018, "--quiet", "--threads", "1", "--out"])
         .arg(&out)
+        .args(args)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let partial = out.join(".runs.csv.partial");
+    let checkpoint = out.join(".checkpoint.json");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !partial.exists() {
-        assert!(Instant::now() < deadline && child.try_wait().unwrap().is_none(), "the batch never started");
-        std::thread::sleep(Duration::from_millis(20));
+    while !checkpoint.exists() {
+        assert!(Instant::now() < deadline && child.try_wait().unwrap().is_none(), "no checkpoint was written");
+        std::thread::sleep(Duration::from_millis(5));
     }
-    std::thread::sleep(Duration::from_millis(200));
     let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let output = child.wait_with_output().unwrap();
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted by SIGINT") && stderr.contains("--resume"), "{stderr}");
-    assert_eq!(entry_names(&out), Vec::<String>::new(), "partial files or the lock file left behind");
+    assert!(stderr.contains("interrupted by SIGINT") && stderr.contains("again with --resume"), "{stderr}");
+    assert_eq!(entry_names(&out), [".checkpoint.json", ".runs.csv.partial"], "what SIGINT keeps");
+
+    // Without --resume the checkpoint is not silently discarded.
+    let refused = run_command(OEWG_2018, &out, &args).assert().code(1);
+    assert!(text(&refused.get_output().stderr).contains("--resume"));
+    run_command(OEWG_2018, &out, &[&args[..], &["--resume"]].concat()).assert().success();
+    let whole = tmp.path().join("whole");
+    run_command(OEWG_2018, &whole, &args).assert().success();
+    crate::common::assert_same_batch(&whole, &out, "SIGINT, then --resume, vs an uninterrupted batch");
 }

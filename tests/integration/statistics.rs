@@ -236,7 +236,7 @@ fn parse(text: &str, overrides: &[&str]) -> Scenario {
 
 fn simulate(sc: &Scenario, runs: u64, threads: usize) -> Tally {
     let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
-    batch::run(sc, &plan, &Interrupt::new(), &|_| {}, |_| Ok(())).expect("batch runs")
+    batch::run(sc, &plan, &Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue)).expect("batch runs")
 }
 
 /// A scenario, its oracle probabilities and its simulated tally.
@@ -686,9 +686,7 @@ fn attendance_scale_scales_presence() {
 /// the stances from run to run; the batch must still be a function of the
 /// seed alone: the same counts twice, for 1 and 2 threads, and from the
 /// sequential reference. 10 000 runs (20 chunks, two waves at 2 threads)
-/// suffice for that and keep the five batches near 2 s. The counts
-/// (`Tally::proposals`) are compared, not the whole `Tally`, whose other
-/// fields are bookkeeping.
+/// suffice for that and keep the five batches near 2 s.
 #[test]
 fn uncertain_cohesion_is_reproducible() {
     const RUNS_HERE: u64 = 10_000;
