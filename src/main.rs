@@ -47,6 +47,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             bar.finish_and_clear();
             let report = result?;
             if !quiet {
+                for line in &report.headline {
+                    eprintln!("{line}");
+                }
                 eprintln!(
                     "wrote {} ({} runs in {:.2} s, {:.1}M state-votes/s)",
                     report.out.display(),

@@ -17,6 +17,6 @@ pub use backtest::{
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
 pub use compare::{CompareReport, CompareSettings, compare};
 pub use merge::{MergeReport, MergeSettings, merge};
-pub use run::{Interrupted, RunReport, RunSettings, Shard, run};
+pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};

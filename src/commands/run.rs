@@ -68,6 +68,53 @@ pub struct RunReport {
     pub proposals: usize,
     /// Number of states.
     pub states: usize,
+    /// Per proposal: id, P(adopted) with its 95% Wilson interval, and the
+    /// median Yes, No, Abstain and Absent counts (the whole batch's, with
+    /// `--resume` the checkpoint's runs included).
+    pub headline: Vec<Headline>,
+}
+
+/// One proposal's result in a line: what `run` prints when it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// Proposal id.
+    pub proposal: String,
+    /// P(adopted) (by a vote or by consensus).
+    pub p_adopted: f64,
+    /// Its 95% Wilson interval.
+    pub interval: (f64, f64),
+    /// Median Yes, No, Abstain, Absent (`None` for an empty batch).
+    pub median: [Option<i64>; 4],
+}
+
+impl std::fmt::Display for Headline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.median.map(|c| c.map_or_else(|| "-".to_string(), |c| c.to_string()));
+        write!(
+            f,
+            "{}: P(adopted) {:.3} [{:.3}, {:.3}]; median {} yes, {} no, {} abstain, {} absent",
+            self.proposal, self.p_adopted, self.interval.0, self.interval.1, m[0], m[1], m[2], m[3]
+        )
+    }
+}
+
+/// The headline of every proposal of `tally`.
+fn headlines(scenario: &Scenario, tally: &crate::aggregate::Tally) -> Vec<Headline> {
+    use crate::aggregate::stats::{moments, wilson};
+    scenario
+        .proposals
+        .iter()
+        .zip(&tally.proposals)
+        .map(|(proposal, p)| {
+            let passed = p.adopted + p.consensus;
+            Headline {
+                proposal: proposal.id.clone(),
+                p_adopted: passed as f64 / p.runs.max(1) as f64,
+                interval: wilson(passed, p.runs),
+                median: std::array::from_fn(|v| moments(&p.histograms[v], 0).quantiles[2]),
+            }
+        })
+        .collect()
 }
 
 impl RunReport {
@@ -242,6 +289,7 @@ pub fn run(
         wall_seconds: clock.elapsed().as_secs_f64(),
         command_line: settings.command_line.clone(),
     };
+    let headline = headlines(&scenario, &tally);
     let tally = TallyFile { identity, run_range: [range.start, range.end], tally };
     match export::write_batch(out, &scenario, &tally, &manifest, || interrupt.is_requested())? {
         Commit::Done => {}
@@ -253,6 +301,7 @@ pub fn run(
         simulated: range.end - resumed_at,
         proposals: scenario.proposals.len(),
         states: scenario.states.len(),
+        headline,
     })
 }
 

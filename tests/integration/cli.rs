@@ -476,3 +476,35 @@ fn closed_stdout_is_a_normal_end() {
     assert_closed_stdout_is_not_an_error(&["states"]);
     assert_closed_stdout_is_not_an_error(&["check", OEWG_2018, "--resolved"]);
 }
+
+/// `run` ends with a headline per proposal on stderr (P(adopted) with its
+/// interval and the median tally, as in summary.csv); `--quiet` prints nothing.
+#[test]
+fn run_prints_a_headline_unless_quiet() {
+    let tmp = temp_dir();
+    let output =
+        ungasim().args(["run", OEWG_2018, "--runs", "500", "--out"]).arg(tmp.path().join("loud")).output().unwrap();
+    assert!(output.status.success());
+    let stderr = text(&output.stderr);
+    let summary = Table::parse(&std::fs::read_to_string(tmp.path().join("loud/summary.csv")).unwrap());
+    for row in &summary.rows {
+        let p: f64 = row[summary.index("p_adopted")].parse().unwrap();
+        let expected = format!(
+            "{}: P(adopted) {p:.3} [{:.3}, {:.3}]; median {} yes, {} no, {} abstain, {} absent",
+            row[0],
+            row[summary.index("p_adopted_lo")].parse::<f64>().unwrap(),
+            row[summary.index("p_adopted_hi")].parse::<f64>().unwrap(),
+            row[summary.index("yes_q50")],
+            row[summary.index("no_q50")],
+            row[summary.index("abstain_q50")],
+            row[summary.index("absent_q50")]
+        );
+        assert!(stderr.lines().any(|l| l == expected), "{expected} not in:\n{stderr}");
+    }
+    let quiet = ungasim()
+        .args(["run", OEWG_2018, "--runs", "500", "--quiet", "--out"])
+        .arg(tmp.path().join("quiet"))
+        .output()
+        .unwrap();
+    assert!(quiet.status.success() && quiet.stderr.is_empty() && quiet.stdout.is_empty());
+}
