@@ -127,6 +127,9 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the estimated time, memory and output size (from a short timed probe) and exit; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl SweepArgs {
@@ -311,6 +314,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the estimated time, memory and output size (from a short timed probe) and exit; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `ungasim merge`.

@@ -34,6 +34,13 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match cli.command {
+        Command::Run(args) if args.dry_run => {
+            writeln!(stdout, "{}", commands::run_estimate(&args.settings(std::env::args().collect()))?)?;
+        }
+        Command::Sweep(args) if args.dry_run => {
+            let settings = args.settings(std::env::args().collect()).map_err(anyhow::Error::msg)?;
+            writeln!(stdout, "{}", commands::sweep_estimate(&settings)?)?;
+        }
         Command::Run(args) => {
             let quiet = args.quiet;
             let settings = args.settings(std::env::args().collect());

@@ -5,6 +5,7 @@
 mod backtest;
 mod calibrate;
 mod compare;
+mod dry_run;
 mod merge;
 mod run;
 mod states;
@@ -16,6 +17,7 @@ pub use backtest::{
 };
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
 pub use compare::{CompareReport, CompareSettings, compare};
+pub use dry_run::{Estimate, run_estimate, sweep_estimate};
 pub use merge::{MergeReport, MergeSettings, merge};
 pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;

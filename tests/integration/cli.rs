@@ -508,3 +508,34 @@ fn run_prints_a_headline_unless_quiet() {
         .unwrap();
     assert!(quiet.status.success() && quiet.stderr.is_empty() && quiet.stdout.is_empty());
 }
+
+/// `--dry-run` estimates from a timed probe and writes nothing, for `run`
+/// and for `sweep` (whose every point it checks).
+#[test]
+fn dry_runs_estimate_and_write_nothing() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("never");
+    let run = ungasim()
+        .args(["run", OEWG_2018, "--runs", "123456", "--per-run", "--dry-run", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    assert!(stdout.starts_with("dry run: 1 point(s) x 123456 runs of 2 proposal(s) x 193 states"), "{stdout}");
+    assert!(stdout.contains("runs/s") && stdout.contains("nothing was written"), "{stdout}");
+    let sweep = ungasim()
+        .args(["sweep", OEWG_2018, "--vary", "model.conformity=0.2,0.4,0.6", "--runs", "1000", "--dry-run", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(sweep.status.success(), "{}", text(&sweep.stderr));
+    assert!(text(&sweep.stdout).starts_with("dry run: 3 point(s) x 1000 runs"), "{}", text(&sweep.stdout));
+    let bad = ungasim()
+        .args(["sweep", OEWG_2018, "--vary", "model.conformity=0.2,7", "--dry-run", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "a bad point fails the dry run too");
+    assert!(!out.exists(), "a dry run wrote {}", out.display());
+}
