@@ -12,6 +12,7 @@
 //! votes as bit sets), which lives in a [`Recorder`].
 
 pub mod stats;
+pub mod summary;
 
 use crate::engine::ProposalVotes;
 use crate::engine::rule::Outcome;

@@ -100,19 +100,13 @@ impl std::fmt::Display for Headline {
 
 /// The headline of every proposal of `tally`.
 fn headlines(scenario: &Scenario, tally: &crate::aggregate::Tally) -> Vec<Headline> {
-    use crate::aggregate::stats::{moments, wilson};
-    scenario
-        .proposals
-        .iter()
-        .zip(&tally.proposals)
-        .map(|(proposal, p)| {
-            let passed = p.adopted + p.consensus;
-            Headline {
-                proposal: proposal.id.clone(),
-                p_adopted: passed as f64 / p.runs.max(1) as f64,
-                interval: wilson(passed, p.runs),
-                median: std::array::from_fn(|v| moments(&p.histograms[v], 0).quantiles[2]),
-            }
+    crate::aggregate::summary::proposals(scenario, tally)
+        .into_iter()
+        .map(|p| Headline {
+            p_adopted: p.p_adopted(),
+            interval: p.interval,
+            median: std::array::from_fn(|v| p.measures[v].quantiles[2]),
+            proposal: p.proposal,
         })
         .collect()
 }

@@ -3,11 +3,9 @@
 
 use super::csvfmt::{Fixed6, ratio};
 use crate::aggregate::Tally;
-use crate::aggregate::stats::{QUANTILES, moments, wilson};
+use crate::aggregate::stats::QUANTILES;
+use crate::aggregate::summary::{self, MEASURES};
 use crate::model::Scenario;
-
-/// The tallies summarised, in column order.
-const MEASURES: [&str; 5] = ["yes", "no", "abstain", "absent", "margin"];
 
 /// The header row.
 pub fn header() -> Vec<String> {
@@ -23,21 +21,16 @@ pub fn header() -> Vec<String> {
 
 /// One record per proposal, matching [`header`].
 pub fn rows<'a>(scenario: &'a Scenario, tally: &'a Tally) -> impl Iterator<Item = Vec<String>> + 'a {
-    let n = scenario.states.len() as i64;
-    scenario.proposals.iter().zip(&tally.proposals).map(move |(proposal, p)| {
-        let passed = p.adopted + p.consensus;
-        let (lo, hi) = wilson(passed, p.runs);
+    summary::proposals(scenario, tally).into_iter().map(|p| {
         let mut row = vec![
-            proposal.id.clone(),
+            p.proposal,
             p.runs.to_string(),
-            ratio(passed, p.runs).to_string(),
-            Fixed6(lo).to_string(),
-            Fixed6(hi).to_string(),
+            ratio(p.passed, p.runs).to_string(),
+            Fixed6(p.interval.0).to_string(),
+            Fixed6(p.interval.1).to_string(),
             ratio(p.consensus, p.runs).to_string(),
         ];
-        let histograms = p.histograms.iter().map(|h| (h, 0)).chain([(&p.margin, -n)]);
-        for (histogram, offset) in histograms {
-            let m = moments(histogram, offset);
+        for m in &p.measures {
             row.push(Fixed6(m.mean).to_string());
             row.push(Fixed6(m.sd).to_string());
             row.extend(m.quantiles.iter().map(|q| q.map_or_else(String::new, |q| q.to_string())));
