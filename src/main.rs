@@ -44,11 +44,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => {
             let quiet = args.quiet;
             let settings = args.settings(std::env::args().collect());
-            let bar = ProgressBar::with_draw_target(None, progress_target(quiet));
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
-                    .expect("valid template"),
-            );
+            let bar = progress_bar(quiet);
             let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
             let result = commands::run(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
             bar.finish_and_clear();
@@ -68,11 +64,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep(args) => {
             let settings = args.settings(std::env::args().collect()).map_err(anyhow::Error::msg)?;
-            let bar = ProgressBar::with_draw_target(None, progress_target(args.quiet));
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
-                    .expect("valid template"),
-            );
+            let bar = progress_bar(args.quiet);
             let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
             let result = commands::sweep(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
             bar.finish_and_clear();
@@ -132,6 +124,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
     stdout.flush()?;
     Ok(())
+}
+
+/// The runs progress bar of a batch or sweep (see [`progress_target`]).
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, progress_target(quiet));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta})")
+            .expect("valid template"),
+    );
+    bar
 }
 
 /// The progress bar draws on stderr, and only on a terminal (indicatif
