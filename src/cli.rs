@@ -86,6 +86,7 @@ pub struct SweepArgs {
     pub scenario: PathBuf,
     /// A parameter to vary, `PATH=a,b,c` or `PATH=start:stop:step` (with
     /// --samples: `PATH=low:high`), any path --set accepts (repeatable).
+    /// Without --vary, --samples or --design, the scenario's `[sweep]` table.
     #[arg(long, value_name = "PATH=VALUES")]
     pub vary: Vec<String>,
     /// Pair the --vary lists point by point instead of crossing them (all of one length).
@@ -100,9 +101,14 @@ pub struct SweepArgs {
     /// Seed of the --samples design (not of the runs).
     #[arg(long, default_value_t = 0)]
     pub design_seed: u64,
-    /// Give point k the seed + k instead of the same seed (no common random numbers).
+    /// Give point k the seed + k instead of the same seed (no common random
+    /// numbers); also on when the file's `[sweep]` says `independent_seeds = true`.
     #[arg(long)]
     pub independent_seeds: bool,
+    /// Also write sweep_states.csv and sweep_blocs.csv: the states.csv and
+    /// blocs.csv rows of every point.
+    #[arg(long)]
+    pub per_point: bool,
     /// Runs per point (default: the scenario's `runs`).
     #[arg(long)]
     pub runs: Option<u64>,
@@ -137,23 +143,25 @@ impl SweepArgs {
     pub fn settings(&self, command_line: Vec<String>) -> Result<crate::commands::SweepSettings, String> {
         use crate::commands::DesignSpec;
         use crate::sweep::design::{Combine, Sampling};
+        let from_file = self.vary.is_empty() && self.samples.is_none() && self.design.is_none() && !self.zip;
         let design = match (self.samples, self.design.as_deref()) {
+            _ if from_file => None,
             (Some(samples), Some(kind)) => {
                 let sampling = match kind {
                     "lhs" => Sampling::LatinHypercube,
                     "random" => Sampling::Random,
                     other => return Err(format!("--design {other}: with --samples, use lhs or random")),
                 };
-                DesignSpec::Sampled { varies: self.vary.clone(), samples, sampling, seed: self.design_seed }
+                Some(DesignSpec::Sampled { varies: self.vary.clone(), samples, sampling, seed: self.design_seed })
             }
             (None, Some(kind @ ("lhs" | "random"))) => return Err(format!("--design {kind} needs --samples N")),
             (None, Some(file)) => {
                 if !self.vary.is_empty() {
                     return Err("--design FILE.csv and --vary cannot be combined".to_string());
                 }
-                DesignSpec::Table(PathBuf::from(file))
+                Some(DesignSpec::Table(PathBuf::from(file)))
             }
-            _ => DesignSpec::Vary(self.vary.clone(), if self.zip { Combine::Zip } else { Combine::Grid }),
+            _ => Some(DesignSpec::Vary(self.vary.clone(), if self.zip { Combine::Zip } else { Combine::Grid })),
         };
         Ok(crate::commands::SweepSettings {
             plan: crate::sweep::SweepPlan {
@@ -166,6 +174,7 @@ impl SweepArgs {
                 independent_seeds: self.independent_seeds,
             },
             design,
+            per_point: self.per_point,
             out: self.out.clone(),
             force: self.force,
             command_line,

@@ -86,12 +86,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Check(args) => {
-            let (scenario, _) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
+            let (scenario, text) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
+            let sweep = scenario::sweep_of(&text, &args.scenario.display().to_string())?;
             if args.resolved {
-                serde_json::to_writer_pretty(&mut stdout, &scenario::resolved_json(&scenario))?;
+                let mut json = scenario::resolved_json(&scenario);
+                if let Some(sweep) = &sweep {
+                    json["sweep"] = sweep.to_json();
+                }
+                serde_json::to_writer_pretty(&mut stdout, &json)?;
                 writeln!(stdout)?;
             } else {
                 write!(stdout, "{}", scenario::describe(&scenario))?;
+                if let Some(sweep) = &sweep {
+                    write!(stdout, "{}", sweep.describe())?;
+                }
             }
         }
         Command::Compare(args) => {

@@ -127,8 +127,10 @@ pub fn run_estimate(settings: &super::RunSettings) -> anyhow::Result<Estimate> {
 /// `sweep --dry-run`: the estimate of the sweep `settings` describe (every
 /// point checked, the first one timed).
 pub fn sweep_estimate(settings: &super::SweepSettings) -> anyhow::Result<Estimate> {
-    let design = super::resolve_design(&settings.design)?;
-    let runs = crate::sweep::check_points(&settings.plan, &design)?;
-    let first = crate::sweep::point_scenario(&settings.plan, &design, 0)?;
-    estimate(&first, runs, settings.plan.threads, false, design.points.len())
+    let path = &settings.plan.scenario;
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let (plan, design) = super::sweep::plan_and_design(settings, &text)?;
+    let runs = crate::sweep::check_points(&plan, &design)?;
+    let first = crate::sweep::point_scenario(&plan, &design, 0)?;
+    estimate(&first, runs, plan.threads, false, design.points.len())
 }

@@ -3,40 +3,24 @@
 use crate::export::{ExportError, OutputDir, SweepWriter, manifest};
 use crate::interrupt::Interrupt;
 use crate::model::MODEL_VERSION;
-use crate::sweep::design::{self, Combine, Design, Sampling};
+use crate::scenario;
+pub use crate::sweep::design::DesignSpec;
+use crate::sweep::design::{self, Design};
 use crate::sweep::{self, SweepPlan};
 use anyhow::Context;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-/// Where the design comes from.
-#[derive(Debug, Clone)]
-pub enum DesignSpec {
-    /// `--vary PATH=SPEC` lists, as a grid or zipped.
-    Vary(Vec<String>, Combine),
-    /// `--samples N --design lhs|random` in `--vary PATH=LOW:HIGH` ranges.
-    Sampled {
-        /// The ranges.
-        varies: Vec<String>,
-        /// Number of points.
-        samples: usize,
-        /// Latin hypercube or random.
-        sampling: Sampling,
-        /// The design's own seed.
-        seed: u64,
-    },
-    /// `--design FILE.csv`.
-    Table(PathBuf),
-}
-
 /// Everything `sweep` needs, checked by the CLI.
 #[derive(Debug, Clone)]
 pub struct SweepSettings {
     /// What every point shares.
     pub plan: SweepPlan,
-    /// The design.
-    pub design: DesignSpec,
+    /// The design; `None`: the scenario file's `[sweep]` table.
+    pub design: Option<DesignSpec>,
+    /// Also write `sweep_states.csv` and `sweep_blocs.csv`.
+    pub per_point: bool,
     /// Result directory (default `results/<stem>-sweep`).
     pub out: Option<PathBuf>,
     /// Replace an existing result directory.
@@ -99,6 +83,28 @@ pub fn resolve_design(spec: &DesignSpec) -> anyhow::Result<Design> {
     })
 }
 
+/// The plan and design a sweep of `settings` uses: the command line's
+/// design, else the scenario file's `[sweep]` table (whose
+/// `independent_seeds` then counts too); `text` is the scenario file's.
+pub fn plan_and_design(settings: &SweepSettings, text: &str) -> anyhow::Result<(SweepPlan, Design)> {
+    let mut plan = settings.plan.clone();
+    let spec = match &settings.design {
+        Some(spec) => spec.clone(),
+        None => {
+            let file = scenario::sweep_of(text, &plan.scenario.display().to_string())?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "a sweep needs --vary PATH=VALUES, --samples or --design FILE.csv, or a [sweep] table in {}",
+                    plan.scenario.display()
+                )
+            })?;
+            plan.independent_seeds |= file.independent_seeds;
+            file.design
+        }
+    };
+    let design = resolve_design(&spec)?;
+    Ok((plan, design))
+}
+
 /// Checks every point, then simulates them in order into the result
 /// directory: `sweep.csv` written as points finish, `manifest.json` last.
 pub fn sweep(
@@ -109,14 +115,15 @@ pub fn sweep(
 ) -> anyhow::Result<SweepReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let plan = &settings.plan;
-    let design = resolve_design(&settings.design)?;
+    let text = std::fs::read_to_string(&settings.plan.scenario)
+        .with_context(|| format!("cannot read {}", settings.plan.scenario.display()))?;
+    let (plan, design) = plan_and_design(settings, &text)?;
+    let plan = &plan;
     let runs = sweep::check_points(plan, &design)?;
     anyhow::ensure!(runs > 0, "--runs must be at least 1");
-    let text = std::fs::read(&plan.scenario).with_context(|| format!("cannot read {}", plan.scenario.display()))?;
     let out_path = settings.out.clone().unwrap_or_else(|| sweep::default_out(&plan.scenario));
     let mut out = OutputDir::create(&out_path, settings.force)?;
-    let mut writer = SweepWriter::create(&mut out, &design.params)?;
+    let mut writer = SweepWriter::create(&mut out, &design.params, settings.per_point)?;
     on_start(runs * design.points.len() as u64);
     sweep::run(plan, &design, runs, interrupt, progress, |k, sc, tally| {
         writer.write_point(k, &design.points[k], sc, tally)?;
@@ -129,7 +136,7 @@ pub fn sweep(
         model_version: MODEL_VERSION,
         command: "sweep",
         scenario_path: plan.scenario.display().to_string(),
-        scenario_sha256: manifest::sha256_hex(&text),
+        scenario_sha256: manifest::sha256_hex(text.as_bytes()),
         roster: plan.roster.as_ref().map(|r| r.display().to_string()),
         overrides: &plan.overrides,
         parameters: &design.params,

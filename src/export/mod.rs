@@ -43,7 +43,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file a batch may write, in the order they are renamed into place.
-pub const OUTPUT_FILES: [&str; 8] = [
+pub const OUTPUT_FILES: [&str; 10] = [
     "summary.csv",
     "distribution.csv",
     "states.csv",
@@ -51,6 +51,8 @@ pub const OUTPUT_FILES: [&str; 8] = [
     "runs.csv",
     "tally.json",
     "sweep.csv",
+    "sweep_states.csv",
+    "sweep_blocs.csv",
     "manifest.json",
 ];
 

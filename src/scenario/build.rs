@@ -108,6 +108,9 @@ pub(super) fn build(
     for k in 0..raw.force.len() {
         builder.force(&raw.force, k)?;
     }
+    if let Some(sweep) = &raw.sweep {
+        super::sweep::convert(source, sweep)?;
+    }
     let mut scenario = builder.scenario;
     overrides::apply_params(&mut scenario, overrides)?;
     Ok(scenario)
@@ -179,7 +182,7 @@ pub(super) fn unknown_state(states: &[State], name: &str) -> String {
 }
 
 /// The entries of a `[model]`, `[states.*]` or `[blocs.*]` table in file order (TOML tables are sorted by key).
-fn in_file_order<V>(table: &BTreeMap<Spanned<String>, Spanned<V>>) -> Vec<(&Spanned<String>, &Spanned<V>)> {
+pub(super) fn in_file_order<V>(table: &BTreeMap<Spanned<String>, Spanned<V>>) -> Vec<(&Spanned<String>, &Spanned<V>)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
     entries

@@ -15,6 +15,7 @@ mod overrides;
 mod raw;
 mod report;
 mod source;
+mod sweep;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ use std::path::Path;
 
 pub use build::{DEFAULT_RUNS, NEW_BLOC_COHESION};
 pub use report::{describe, resolved_json};
+pub use sweep::{FileSweep, sweep_of};
 
 /// A scenario mistake, located as precisely as the input allows.
 ///

@@ -34,7 +34,26 @@ pub(super) struct RawFile {
     pub uncertain: Vec<Spanned<RawUncertain>>,
     #[serde(default)]
     pub force: Vec<Spanned<RawForce>>,
+    pub sweep: Option<Spanned<RawSweep>>,
 }
+
+/// `[sweep]`: the design of `ungasim sweep` (`run` checks it and ignores it).
+/// One of `vary`, `zip`, `ranges` (with `samples`) or `table`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSweep {
+    pub vary: Option<Spanned<RawSweepTable>>,
+    pub zip: Option<Spanned<RawSweepTable>>,
+    pub ranges: Option<Spanned<RawSweepTable>>,
+    pub samples: Option<Spanned<u64>>,
+    pub design: Option<Spanned<String>>,
+    pub design_seed: Option<Spanned<u64>>,
+    pub table: Option<Spanned<String>>,
+    pub independent_seeds: Option<Spanned<bool>>,
+}
+
+/// Parameter path -> values (a list, or a string as `--vary` reads it).
+pub(super) type RawSweepTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// `[scenario]`.
 #[derive(Deserialize)]

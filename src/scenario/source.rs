@@ -52,6 +52,11 @@ impl<'a> Source<'a> {
         self.located(span.start, field, message.into())
     }
 
+    /// The file as named in errors.
+    pub(super) fn file(&self) -> &str {
+        self.file
+    }
+
     /// The line of byte `offset`, for "first at line N" notes.
     pub(super) fn line(&self, offset: usize) -> usize {
         line_column(self.text, offset).0

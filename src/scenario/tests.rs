@@ -522,3 +522,38 @@ fn roster_leaders_are_members_at_every_date() {
         }
     }
 }
+
+#[test]
+fn a_sweep_table_becomes_the_design_of_the_options() {
+    use crate::sweep::design::{Combine, DesignSpec, Sampling};
+    let sweep = |table: &str| sweep_of(&format!("{MINIMAL}\n[sweep]\n{table}\n"), "dir/s.toml").unwrap().unwrap();
+    let grid = sweep(
+        r#"vary = { "model.noise" = ["normal", "logistic"], "states.IND.position" = [[0.1, 0.2], [0.3, 4]], "blocs.EU.cohesion" = "0.5:0.9:0.2", "scenario.date" = [2019-01-01] }"#,
+    );
+    let expected = [
+        "model.noise=normal,logistic",
+        "states.IND.position=[0.1,0.2],[0.3,4]",
+        "blocs.EU.cohesion=0.5:0.9:0.2",
+        "scenario.date=2019-01-01",
+    ];
+    assert_eq!(grid.design, DesignSpec::Vary(expected.map(String::from).into(), Combine::Grid), "file order");
+    assert!(!grid.independent_seeds);
+    let sampled =
+        sweep("ranges = { \"model.conformity\" = [0, 1] }\nsamples = 4\ndesign = \"random\"\nindependent_seeds = true");
+    assert_eq!(
+        sampled.design,
+        DesignSpec::Sampled {
+            varies: vec!["model.conformity=0:1".into()],
+            samples: 4,
+            sampling: Sampling::Random,
+            seed: 0
+        }
+    );
+    assert!(sampled.independent_seeds);
+    let table = sweep("table = \"points.csv\"");
+    assert_eq!(table.design, DesignSpec::Table(std::path::Path::new("dir").join("points.csv")));
+    assert_eq!(sweep_of(MINIMAL, "s.toml").unwrap(), None);
+    // `run` ignores the table, but checks it.
+    assert!(parse(&format!("{MINIMAL}\n[sweep]\nvary = {{ \"model.conformity\" = [0.2] }}\n"), "s.toml", &[]).is_ok());
+    assert!(parse(&format!("{MINIMAL}\n[sweep]\nvary = {{ \"model.conformity\" = [] }}\n"), "s.toml", &[]).is_err());
+}

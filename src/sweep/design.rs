@@ -9,6 +9,29 @@
 use crate::engine::rng::SimRng;
 use rand::{RngExt, SeedableRng};
 use std::fmt;
+use std::path::PathBuf;
+
+/// Where a sweep's design comes from: the command line (`--vary`,
+/// `--samples`, `--design`) or the scenario file's `[sweep]` table, which
+/// is converted to the same `--vary PATH=SPEC` texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DesignSpec {
+    /// `--vary PATH=SPEC` lists, as a grid or zipped.
+    Vary(Vec<String>, Combine),
+    /// `--samples N --design lhs|random` in `--vary PATH=LOW:HIGH` ranges.
+    Sampled {
+        /// The ranges.
+        varies: Vec<String>,
+        /// Number of points.
+        samples: usize,
+        /// Latin hypercube or random.
+        sampling: Sampling,
+        /// The design's own seed.
+        seed: u64,
+    },
+    /// `--design FILE.csv`.
+    Table(PathBuf),
+}
 
 /// The parameter values of every point of a sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,9 +141,10 @@ fn format_number(x: f64) -> String {
     format!("{x}")
 }
 
-/// The values of one `--vary` SPEC: `a,b,c`, or `start:stop:step` (stop
-/// included when a step lands on it, to a relative 1e-9).
-fn values(vary: &str) -> Result<(String, Vec<String>), DesignError> {
+/// The parameter path and values of one `--vary PATH=SPEC`: SPEC is
+/// `a,b,c`, or `start:stop:step` (stop included when a step lands on it, to
+/// a relative 1e-9).
+pub fn values(vary: &str) -> Result<(String, Vec<String>), DesignError> {
     let (path, spec) = split_vary(vary)?;
     let place = format!("--vary {vary}");
     let parts: Vec<&str> = spec.split(':').collect();

@@ -2,9 +2,12 @@
 //! design write the right rows of `sweep.csv`; the bytes do not depend on
 //! the thread count; with common random numbers a parameter that changes
 //! nothing gives identical summaries at every point, and each point equals
-//! the `run` of the same scenario with the point's `--set`s.
+//! the `run` of the same scenario with the point's `--set`s. A `[sweep]`
+//! table in the scenario file gives the same sweep as the options (which
+//! win over it); `--per-point` tables hold each point's `states.csv` and
+//! `blocs.csv` rows.
 
-use crate::common::{ResultDir, Table, temp_dir, text, ungasim};
+use crate::common::{ResultDir, Table, entry_names, temp_dir, text, ungasim};
 use std::fs;
 use std::path::Path;
 
@@ -12,9 +15,21 @@ const SCENARIO: &str = "scenarios/oewg-vs-gge-2018.toml";
 
 /// Runs `ungasim sweep SCENARIO --out OUT --quiet ARGS...` and returns sweep.csv's text.
 fn sweep(out: &Path, args: &[&str]) -> String {
-    let output = ungasim().args(["sweep", SCENARIO, "--quiet", "--out"]).arg(out).args(args).output().unwrap();
+    sweep_of(Path::new(SCENARIO), out, args)
+}
+
+/// [`sweep`] of the scenario file `scenario`.
+fn sweep_of(scenario: &Path, out: &Path, args: &[&str]) -> String {
+    let output = ungasim().arg("sweep").arg(scenario).args(["--quiet", "--out"]).arg(out).args(args).output().unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
     fs::read_to_string(out.join("sweep.csv")).unwrap()
+}
+
+/// A copy of SCENARIO in `dir` with `sweep` appended (a `[sweep]` table).
+fn with_sweep(dir: &Path, name: &str, sweep: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, format!("{}\n[sweep]\n{sweep}\n", fs::read_to_string(SCENARIO).unwrap())).unwrap();
+    path
 }
 
 #[test]
@@ -107,4 +122,130 @@ fn a_bad_point_is_refused_before_anything_is_simulated() {
     let stderr = text(&output.stderr);
     assert!(stderr.starts_with("error: point 1 (model.conformity=1.5): --set model.conformity=1.5:"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn a_sweep_table_in_the_file_is_the_same_sweep_as_the_options() {
+    let tmp = temp_dir();
+    // Keys in file order, not sorted: conformity changes slowest.
+    let file = with_sweep(
+        tmp.path(),
+        "grid.toml",
+        r#"vary = { "model.conformity" = [0.2, 0.6], "blocs.EU.cohesion" = "0.5:0.9:0.4" }"#,
+    );
+    let from_file = sweep_of(&file, &tmp.path().join("file"), &["--runs", "200"]);
+    let from_options = sweep(
+        &tmp.path().join("options"),
+        &["--vary", "model.conformity=0.2,0.6", "--vary", "blocs.EU.cohesion=0.5:0.9:0.4", "--runs", "200"],
+    );
+    assert_eq!(from_file, from_options);
+
+    // The options win over the file's [sweep].
+    let options = Table::parse(&sweep_of(
+        &file,
+        &tmp.path().join("wins"),
+        &["--vary", "model.noise_scale=0.5,1", "--runs", "50"],
+    ));
+    assert_eq!(options.header[..3], ["point", "model.noise_scale", "proposal"]);
+
+    // `check` shows it; `run` ignores it.
+    let check = ungasim().arg("check").arg(&file).output().unwrap();
+    assert!(
+        text(&check.stdout)
+            .contains("sweep       grid of 4 points: model.conformity=0.2,0.6; blocs.EU.cohesion=0.5:0.9:0.4")
+    );
+    let resolved = ungasim().args(["check", "--resolved"]).arg(&file).output().unwrap();
+    let resolved: serde_json::Value = serde_json::from_slice(&resolved.stdout).unwrap();
+    assert_eq!(resolved["sweep"]["design"], "grid");
+    let run_file = ResultDir::run(file.to_str().unwrap(), &["--runs", "100"]);
+    let run_plain = ResultDir::run(SCENARIO, &["--runs", "100"]);
+    assert_eq!(run_file.read("summary.csv"), run_plain.read("summary.csv"));
+}
+
+#[test]
+fn file_sweeps_zip_sample_and_read_tables_beside_the_scenario() {
+    let tmp = temp_dir();
+    let zip = with_sweep(
+        tmp.path(),
+        "zip.toml",
+        "zip = { \"model.conformity\" = [0.2, 0.6], \"model.noise\" = [\"logistic\", \"normal\"] }\nindependent_seeds = true",
+    );
+    assert_eq!(
+        sweep_of(&zip, &tmp.path().join("zip"), &["--runs", "100"]),
+        sweep(
+            &tmp.path().join("zip-options"),
+            &[
+                "--vary",
+                "model.conformity=0.2,0.6",
+                "--vary",
+                "model.noise=logistic,normal",
+                "--zip",
+                "--runs",
+                "100",
+                "--independent-seeds"
+            ],
+        )
+    );
+    let lhs = with_sweep(
+        tmp.path(),
+        "lhs.toml",
+        "ranges = { \"model.conformity\" = [0, 1], \"blocs.EU.cohesion\" = \"0.2:1\" }\nsamples = 6\ndesign_seed = 3",
+    );
+    assert_eq!(
+        sweep_of(&lhs, &tmp.path().join("lhs"), &["--runs", "50"]),
+        sweep(
+            &tmp.path().join("lhs-options"),
+            &[
+                "--vary",
+                "model.conformity=0:1",
+                "--vary",
+                "blocs.EU.cohesion=0.2:1",
+                "--samples",
+                "6",
+                "--design",
+                "lhs",
+                "--design-seed",
+                "3",
+                "--runs",
+                "50",
+            ],
+        )
+    );
+    let sub = tmp.path().join("sub");
+    fs::create_dir(&sub).unwrap();
+    fs::write(sub.join("points.csv"), "model.noise,scenario.date\nnormal,2020-06-01\n").unwrap();
+    let table = with_sweep(&sub, "table.toml", "table = \"points.csv\"");
+    let rows = Table::parse(&sweep_of(&table, &tmp.path().join("table"), &["--runs", "50"]));
+    assert_eq!(rows.header[..3], ["point", "model.noise", "scenario.date"]);
+    assert_eq!(rows.rows[0][1..3], ["normal", "2020-06-01"]);
+}
+
+#[test]
+fn per_point_tables_hold_each_points_states_and_blocs_rows() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("per");
+    let args = ["--vary", "model.conformity=0.2,0.6", "--vary", "blocs.EU.cohesion=0.5,0.9", "--runs", "200"];
+    sweep(&out, &[&args[..], &["--per-point"]].concat());
+    let names = entry_names(&out);
+    assert!(
+        names.contains(&"sweep_states.csv".to_string()) && names.contains(&"sweep_blocs.csv".to_string()),
+        "{names:?}"
+    );
+    let run =
+        ResultDir::run(SCENARIO, &["--runs", "200", "--set", "model.conformity=0.6", "--set", "blocs.EU.cohesion=0.5"]);
+    for (name, own) in [("sweep_states.csv", "states.csv"), ("sweep_blocs.csv", "blocs.csv")] {
+        let table = Table::parse(&fs::read_to_string(out.join(name)).unwrap());
+        let expected = run.table(own);
+        assert_eq!(table.header[..3], ["point", "model.conformity", "blocs.EU.cohesion"]);
+        assert_eq!(table.header[3..], expected.header[..]);
+        assert_eq!(table.rows.len(), 4 * expected.rows.len(), "{name}: every point's rows");
+        let point2: Vec<&[String]> = table.rows.iter().filter(|r| r[0] == "2").map(|r| &r[3..]).collect();
+        assert!(table.rows.iter().filter(|r| r[0] == "2").all(|r| r[1..3] == ["0.6", "0.5"]));
+        let expected: Vec<&[String]> = expected.rows.iter().map(|r| &r[..]).collect();
+        assert_eq!(point2, expected, "{name}: point 2 differs from its run");
+    }
+    // Without --per-point they are not written.
+    let plain = tmp.path().join("plain");
+    sweep(&plain, &args);
+    assert_eq!(entry_names(&plain), ["manifest.json", "sweep.csv"]);
 }
