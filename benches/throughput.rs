@@ -25,7 +25,7 @@ fn main() {
             threads_list.push(1);
         }
         for threads in threads_list {
-            let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
+            let plan = BatchPlan { runs: 0..runs, threads, per_run: false, per_state: false };
             let clock = Instant::now();
             let tally = batch::run(&scenario, &plan, &Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue))
                 .expect("batch runs");

@@ -306,6 +306,9 @@ pub struct RunArgs {
     /// Also write runs.csv with the tallies of every run.
     #[arg(long)]
     pub per_run: bool,
+    /// Also write votes.csv with every state's vote in every run.
+    #[arg(long)]
+    pub per_state: bool,
     /// A calibrated roster directory (from `ungasim calibrate`) instead of the
     /// scenario's `roster` or the embedded one.
     #[arg(long, value_name = "DIR")]
@@ -400,6 +403,7 @@ impl RunArgs {
             overrides: self.set,
             roster: self.roster,
             per_run: self.per_run,
+            per_state: self.per_state,
             shard: self.shard,
             force: self.force,
             resume: self.resume,

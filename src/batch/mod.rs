@@ -17,7 +17,7 @@ use crate::aggregate::{Recorder, Shape, ShapeError, Tally};
 use crate::engine::Engine;
 use crate::engine::rule::Outcome;
 use crate::interrupt::Interrupt;
-use crate::model::Scenario;
+use crate::model::{Scenario, Vote};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -28,7 +28,7 @@ pub const CHUNK_RUNS: u64 = 512;
 const CHUNKS_PER_THREAD: usize = 8;
 
 /// The tallies of one proposal in one run (`runs.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
     /// Run index.
     pub run: u64,
@@ -38,6 +38,12 @@ pub struct RunRecord {
     pub counts: [u32; 4],
     /// Outcome.
     pub outcome: Outcome,
+    /// The run's `[[uncertain]]` draws, in the scenario's order (the same
+    /// for every proposal of the run; empty without `[[uncertain]]`).
+    pub draws: Vec<f64>,
+    /// Every state's vote, roster order (`votes.csv`; empty unless
+    /// [`BatchPlan::per_state`]).
+    pub votes: Vec<Vote>,
 }
 
 /// What a batch simulates and how.
@@ -49,6 +55,8 @@ pub struct BatchPlan {
     pub threads: usize,
     /// Whether to hand per-run records to the caller.
     pub per_run: bool,
+    /// Whether those records carry every state's vote (implies `per_run`).
+    pub per_state: bool,
 }
 
 /// A finished wave, as the batch hook sees it.
@@ -154,7 +162,7 @@ pub fn run_from(
         let results: Vec<(Tally, Vec<RunRecord>)> = pool.install(|| {
             wave.par_iter()
                 .map(|range| {
-                    let result = run_chunk(&engine, scenario, range.clone(), plan.per_run, interrupt);
+                    let result = run_chunk(&engine, scenario, range.clone(), plan.records(), interrupt);
                     progress(range.end - range.start);
                     result
                 })
@@ -179,9 +187,27 @@ pub fn run_from(
 }
 
 /// Simulates `runs` sequentially on the calling thread: the reference the
-/// parallel path is tested against.
+/// parallel path is tested against (records with every state's vote).
 pub fn run_sequential(scenario: &Scenario, runs: Range<u64>) -> (Tally, Vec<RunRecord>) {
-    run_chunk(&Engine::new(scenario), scenario, runs, true, &Interrupt::new())
+    run_chunk(&Engine::new(scenario), scenario, runs, Records::PerState, &Interrupt::new())
+}
+
+/// Which per-run records a chunk keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Records {
+    None,
+    PerRun,
+    PerState,
+}
+
+impl BatchPlan {
+    fn records(&self) -> Records {
+        match (self.per_run, self.per_state) {
+            (_, true) => Records::PerState,
+            (true, false) => Records::PerRun,
+            (false, false) => Records::None,
+        }
+    }
 }
 
 /// Splits `runs` at multiples of [`CHUNK_RUNS`].
@@ -202,7 +228,7 @@ fn run_chunk(
     engine: &Engine,
     scenario: &Scenario,
     runs: Range<u64>,
-    per_run: bool,
+    kept: Records,
     interrupt: &Interrupt,
 ) -> (Tally, Vec<RunRecord>) {
     let mut recorder = Recorder::new(scenario);
@@ -214,12 +240,14 @@ fn run_chunk(
         }
         engine.run(r, &mut workspace, |votes| {
             recorder.record(&votes);
-            if per_run {
+            if kept != Records::None {
                 records.push(RunRecord {
                     run: r,
                     proposal: votes.proposal,
                     counts: votes.counts,
                     outcome: votes.outcome,
+                    draws: votes.draws.to_vec(),
+                    votes: if kept == Records::PerState { votes.votes.to_vec() } else { Vec::new() },
                 });
             }
         });
@@ -242,7 +270,7 @@ mod tests {
     fn the_hook_sees_every_wave_in_order_and_can_stop_the_batch() {
         let toml = "[scenario]\nname = \"h\"\n[[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\n";
         let scenario = crate::scenario::parse(toml, "h.toml", &[]).unwrap();
-        let plan = BatchPlan { runs: 100..20_000, threads: 1, per_run: true };
+        let plan = BatchPlan { runs: 100..20_000, threads: 1, per_run: true, per_state: false };
         let wave_runs = (CHUNKS_PER_THREAD as u64) * CHUNK_RUNS;
         let mut seen = Vec::new();
         let result = run(&scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {

@@ -419,7 +419,7 @@ fn with_like(text: &str, file: &str, proposal: &str, like: &[String]) -> anyhow:
 
 /// The batch of `scenario` over runs `0..settings.runs`.
 fn simulate(scenario: &Scenario, settings: &BacktestSettings) -> anyhow::Result<Tally> {
-    let plan = BatchPlan { runs: 0..settings.runs, threads: settings.threads, per_run: false };
+    let plan = BatchPlan { runs: 0..settings.runs, threads: settings.threads, per_run: false, per_state: false };
     Ok(batch::run(scenario, &plan, &crate::interrupt::Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue))?)
 }
 

@@ -45,7 +45,7 @@ pub fn estimate(
     points: usize,
 ) -> anyhow::Result<Estimate> {
     let probe = runs.clamp(1, PROBE_RUNS);
-    let plan = BatchPlan { runs: 0..probe, threads, per_run: false };
+    let plan = BatchPlan { runs: 0..probe, threads, per_run: false, per_state: false };
     let simulate = |plan: &BatchPlan| batch::run(scenario, plan, &Interrupt::new(), &|_| {}, |_| Ok(Flow::Continue));
     // A short untimed warm-up first (caches, thread start), then the probe.
     simulate(&BatchPlan { runs: 0..probe.min(512), ..plan.clone() })?;

@@ -81,6 +81,10 @@ impl ShardDir {
     fn has_runs_csv(&self) -> bool {
         self.manifest.per_run && self.dir.join("runs.csv").is_file()
     }
+
+    fn has_votes_csv(&self) -> bool {
+        self.manifest.per_state && self.dir.join("votes.csv").is_file()
+    }
 }
 
 /// Merges the shard directories of `settings` into `settings.out`.
@@ -124,12 +128,18 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
     let per_run = shards.iter().all(ShardDir::has_runs_csv);
     if per_run {
         let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join("runs.csv")).collect();
-        export::concatenate_runs(&mut out, &parts)?;
+        export::concatenate_runs(&mut out, &scenario, &parts)?;
+    }
+    let per_state = shards.iter().all(ShardDir::has_votes_csv);
+    if per_state {
+        let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join("votes.csv")).collect();
+        export::concatenate_votes(&mut out, &parts)?;
     }
     let manifest = Manifest {
         run_range: [0, identity.runs],
         shard: None,
         per_run,
+        per_state,
         threads: 1,
         started: manifest::utc_timestamp(started),
         finished: manifest::utc_timestamp(SystemTime::now()),

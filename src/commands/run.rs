@@ -10,7 +10,9 @@
 
 use crate::aggregate::Tally;
 use crate::batch::{self, BatchError, BatchPlan, Flow};
-use crate::export::{self, Checkpoint, Commit, Identity, Manifest, OutputDir, RunsWriter, TallyFile, manifest};
+use crate::export::{
+    self, Checkpoint, Commit, Identity, Manifest, OutputDir, RunsWriter, TallyFile, VotesWriter, manifest,
+};
 use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
@@ -45,6 +47,8 @@ pub struct RunSettings {
     pub roster: Option<PathBuf>,
     /// Write runs.csv.
     pub per_run: bool,
+    /// Write votes.csv.
+    pub per_state: bool,
     /// Only one shard of the runs.
     pub shard: Option<Shard>,
     /// Overwrite an existing result directory.
@@ -210,7 +214,7 @@ pub fn run(
         (OutputDir::create(&out_path, settings.force)?, None)
     };
     if let Some(checkpoint) = &checkpoint {
-        check_resumable(checkpoint, &identity, &range, settings.per_run, &out_path)?;
+        check_resumable(checkpoint, &identity, &range, settings, &out_path)?;
     }
     let kept_results = out.had_results();
     let resumed_at = checkpoint.as_ref().map_or(range.start, |c| c.done.run_range[1]);
@@ -227,8 +231,18 @@ pub fn run(
         (true, None) => Some(RunsWriter::create(&mut out, &scenario)?),
         (true, Some(c)) => Some(RunsWriter::reopen(&mut out, &scenario, c.runs_csv_bytes.unwrap_or(0))?),
     };
+    let mut votes_writer = match (settings.per_state, &checkpoint) {
+        (false, _) => None,
+        (true, None) => Some(VotesWriter::create(&mut out, &scenario)?),
+        (true, Some(c)) => Some(VotesWriter::reopen(&mut out, &scenario, c.votes_csv_bytes.unwrap_or(0))?),
+    };
     let start = checkpoint.map_or_else(|| Tally::new(&scenario), |c| c.done.tally);
-    let plan = BatchPlan { runs: resumed_at..range.end, threads: settings.threads, per_run: settings.per_run };
+    let plan = BatchPlan {
+        runs: resumed_at..range.end,
+        threads: settings.threads,
+        per_run: settings.per_run || settings.per_state,
+        per_state: settings.per_state,
+    };
     on_start(range.end - resumed_at);
     let result = batch::run_from(&scenario, &plan, start, interrupt, progress, |wave| {
         let runs_csv_bytes = match runs_writer.as_mut() {
@@ -238,9 +252,17 @@ pub fn run(
             }
             None => None,
         };
+        let votes_csv_bytes = match votes_writer.as_mut() {
+            Some(writer) => {
+                writer.write(wave.records)?;
+                Some(writer.flush()?)
+            }
+            None => None,
+        };
         out.checkpoint(&Checkpoint {
             batch_range: [range.start, range.end],
             runs_csv_bytes,
+            votes_csv_bytes,
             done: TallyFile {
                 identity: identity.clone(),
                 run_range: [range.start, wave.runs.end],
@@ -263,6 +285,9 @@ pub fn run(
     if let Some(writer) = runs_writer {
         writer.finish()?;
     }
+    if let Some(writer) = votes_writer {
+        writer.finish()?;
+    }
     let manifest = Manifest {
         tool: identity.tool.clone(),
         tool_version: identity.tool_version.clone(),
@@ -277,6 +302,7 @@ pub fn run(
         run_range: [range.start, range.end],
         shard: settings.shard.map(|s| [s.index, s.count]),
         per_run: settings.per_run,
+        per_state: settings.per_state,
         threads: settings.threads,
         started: manifest::utc_timestamp(started),
         finished: manifest::utc_timestamp(SystemTime::now()),
@@ -301,12 +327,12 @@ pub fn run(
 
 /// Refuses to resume from a checkpoint of another batch: another scenario,
 /// seed, overrides, roster, version or number of runs, another shard, or
-/// with `--per-run` on one side only.
+/// with `--per-run` or `--per-state` on one side only.
 fn check_resumable(
     checkpoint: &Checkpoint,
     identity: &Identity,
     range: &std::ops::Range<u64>,
-    per_run: bool,
+    settings: &RunSettings,
     out: &Path,
 ) -> anyhow::Result<()> {
     let path = out.join(export::CHECKPOINT_FILE);
@@ -326,14 +352,19 @@ fn check_resumable(
             range.end
         );
     }
-    if checkpoint.runs_csv_bytes.is_some() != per_run {
-        let with = |yes: bool| if yes { "with" } else { "without" };
-        anyhow::bail!(
-            "{} was made {} --per-run, this command is {} it; {advice}",
-            path.display(),
-            with(checkpoint.runs_csv_bytes.is_some()),
-            with(per_run)
-        );
+    let with = |yes: bool| if yes { "with" } else { "without" };
+    for (option, theirs, ours) in [
+        ("--per-run", checkpoint.runs_csv_bytes.is_some(), settings.per_run),
+        ("--per-state", checkpoint.votes_csv_bytes.is_some(), settings.per_state),
+    ] {
+        if theirs != ours {
+            anyhow::bail!(
+                "{} was made {} {option}, this command is {} it; {advice}",
+                path.display(),
+                with(theirs),
+                with(ours)
+            );
+        }
     }
     Ok(())
 }

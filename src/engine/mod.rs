@@ -142,6 +142,8 @@ pub struct ProposalVotes<'a> {
     pub outcome: Outcome,
     /// Whether a state that cast each kind of vote was decisive (see [`Rule::decisive`]).
     pub decisive: [bool; 4],
+    /// The run's `[[uncertain]]` draws, in the scenario's order (empty without any).
+    pub draws: &'a [f64],
 }
 
 /// A scenario flattened for simulation. Cheap to share between threads.
@@ -187,7 +189,17 @@ pub struct Workspace {
     band_factor: Vec<f64>,
     /// The run's jittered positions.
     position: Vec<f64>,
+    /// The run's `[[uncertain]]` draws, in the scenario's order.
+    draws: Vec<f64>,
     scratch: Scratch,
+}
+
+impl Workspace {
+    /// The `[[uncertain]]` draws of the last run simulated with this
+    /// workspace, in the scenario's order (empty without `[[uncertain]]`).
+    pub fn draws(&self) -> &[f64] {
+        &self.draws
+    }
 }
 
 /// Buffers written while computing a run's votes.
@@ -339,6 +351,7 @@ impl Engine {
             weights: self.base_weights.clone(),
             band_factor: self.base_band_factor.clone(),
             position: self.base.position.clone(),
+            draws: vec![0.0; self.uncertain.len()],
             scratch: Scratch {
                 slope: vec![0.0; self.dims],
                 initial: vec![0.0; n * m],
@@ -350,7 +363,9 @@ impl Engine {
         }
     }
 
-    /// Simulates run `run`: every proposal, in order, handed to `sink`.
+    /// Simulates run `run`: every proposal, in order, handed to `sink`
+    /// (with the run's `[[uncertain]]` draws, recorded as they are made: no
+    /// extra random number is drawn).
     pub fn run(&self, run: u64, ws: &mut Workspace, mut sink: impl FnMut(ProposalVotes<'_>)) {
         let mut rng = rng::run_rng(self.seed, run);
         let uncertain = !self.uncertain.is_empty() || !self.text_draws.is_empty();
@@ -358,8 +373,9 @@ impl Engine {
             ws.inputs.clone_from(&self.base);
             if !self.uncertain.is_empty() {
                 rng::enter(&mut rng, Phase::Uncertain);
-                for (path, sampler) in &self.uncertain {
+                for ((path, sampler), drawn) in self.uncertain.iter().zip(&mut ws.draws) {
                     let value = sampler.sample(&mut rng);
+                    *drawn = value;
                     self.apply(&mut ws.inputs, *path, value);
                 }
             }
@@ -418,6 +434,7 @@ impl Engine {
                 counts,
                 outcome: rule.outcome(counts[0], counts[1]),
                 decisive: rule.decisive(counts),
+                draws: &ws.draws,
             });
         }
     }

@@ -41,6 +41,9 @@ pub struct Manifest {
     pub shard: Option<[u64; 2]>,
     /// Whether `runs.csv` was written.
     pub per_run: bool,
+    /// Whether `votes.csv` was written (`false` in manifests written before it existed).
+    #[serde(default)]
+    pub per_state: bool,
     /// Worker threads used.
     pub threads: usize,
     /// Start time, UTC, RFC 3339.

@@ -15,7 +15,7 @@
 //!
 //! An unfinished batch may checkpoint its exact tally into the directory
 //! ([`CHECKPOINT_FILE`], replaced atomically after every wave); a stopped
-//! batch keeps it, with the partial `runs.csv`, for `run --resume`.
+//! batch keeps it, with the partial `runs.csv` and `votes.csv`, for `run --resume`.
 
 mod blocs;
 pub mod csvfmt;
@@ -27,12 +27,14 @@ mod states;
 mod summary;
 mod sweep;
 pub mod tally;
+pub mod votes;
 
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
 pub use runs::{RunsWriter, concatenate_runs};
 pub use sweep::SweepWriter;
 pub use tally::{Checkpoint, Identity, TallyFile};
+pub use votes::{VotesWriter, concatenate_votes};
 
 use crate::aggregate::Tally;
 use crate::model::Scenario;
@@ -43,18 +45,23 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file a batch may write, in the order they are renamed into place.
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 11] = [
     "summary.csv",
     "distribution.csv",
     "states.csv",
     "blocs.csv",
     "runs.csv",
+    "votes.csv",
     "tally.json",
     "sweep.csv",
     "sweep_states.csv",
     "sweep_blocs.csv",
     "manifest.json",
 ];
+
+/// The outputs streamed while a batch runs, whose partial files a
+/// checkpoint covers (and keeps for `--resume`).
+const STREAMED: [&str; 2] = ["runs.csv", "votes.csv"];
 
 /// The checkpoint of an unfinished batch ([`Checkpoint`]), in its result directory.
 pub const CHECKPOINT_FILE: &str = ".checkpoint.json";
@@ -197,7 +204,7 @@ impl OutputDir {
             false => None,
         };
         if checkpoint.is_some() {
-            leftovers.retain(|name| name != CHECKPOINT_FILE && *name != partial_name("runs.csv"));
+            leftovers.retain(|name| name != CHECKPOINT_FILE && !STREAMED.iter().any(|f| *name == partial_name(f)));
         }
         // With --resume, leftovers without a checkpoint are stale and go.
         let blocked = !results.is_empty() || (!leftovers.is_empty() && !resume);
@@ -250,7 +257,7 @@ impl OutputDir {
     }
 
     /// Ends an unfinished batch keeping its checkpoint and partial
-    /// `runs.csv` (for `--resume`); other partial files are removed, the
+    /// `runs.csv` and `votes.csv` (for `--resume`); other partial files are removed, the
     /// lock released. Without a checkpoint nothing is kept, as on drop.
     /// Returns whether a checkpoint was kept.
     pub fn suspend(mut self) -> bool {
@@ -258,16 +265,16 @@ impl OutputDir {
         self.suspended
     }
 
-    /// Reopens the partial `runs.csv` of a checkpoint for appending, cut to
-    /// the checkpoint's `bytes` (rows written after it are dropped). Refused
-    /// if the file is missing or shorter.
-    pub fn reopen_runs(&mut self, bytes: u64) -> Result<(fs::File, PathBuf), ExportError> {
-        let path = self.dir.join(partial_name("runs.csv"));
+    /// Reopens the partial streamed output `name` (`runs.csv` or
+    /// `votes.csv`) of a checkpoint for appending, cut to the checkpoint's
+    /// `bytes` (rows written after it are dropped). Refused if the file is
+    /// missing or shorter.
+    pub fn reopen_partial(&mut self, name: &'static str, bytes: u64) -> Result<(fs::File, PathBuf), ExportError> {
+        debug_assert!(STREAMED.contains(&name));
+        let path = self.dir.join(partial_name(name));
         let invalid = |message: String| ExportError::Invalid { path: path.clone(), message };
         let file = fs::OpenOptions::new().write(true).open(&path).map_err(|e| {
-            invalid(format!(
-                "cannot open the partial runs.csv of the checkpoint ({e}); --force discards the checkpoint"
-            ))
+            invalid(format!("cannot open the partial {name} of the checkpoint ({e}); --force discards the checkpoint"))
         })?;
         let length = file.metadata().map_err(|source| ExportError::io("read", &path, source))?.len();
         if length < bytes {
@@ -278,7 +285,7 @@ impl OutputDir {
         file.set_len(bytes).map_err(|source| ExportError::io("truncate", &path, source))?;
         let mut file = file;
         io::Seek::seek(&mut file, io::SeekFrom::End(0)).map_err(|source| ExportError::io("write", &path, source))?;
-        self.staged.push("runs.csv");
+        self.staged.push(name);
         Ok((file, path))
     }
 
@@ -456,7 +463,7 @@ impl Drop for OutputDir {
     fn drop(&mut self) {
         if !self.committed {
             for name in &self.staged {
-                if !(self.suspended && *name == "runs.csv") {
+                if !(self.suspended && STREAMED.contains(name)) {
                     let _ = fs::remove_file(self.dir.join(partial_name(name)));
                 }
             }
@@ -489,10 +496,27 @@ mod tests {
             (header_of(distribution::rows(&scenario, &tally).next().unwrap()), distribution::HEADER.join(",")),
             (header_of(states::rows(&scenario, &tally).next().unwrap()), states::HEADER.join(",")),
             (header_of(blocs::rows(&scenario, &tally).next().unwrap()), blocs::HEADER.join(",")),
-            (header_of(runs::Row::new(&records[0], &scenario)), runs::HEADER.join(",")),
         ];
         for (fields, header) in cases {
             assert_eq!(fields, header);
+        }
+        assert_eq!(runs::header(&scenario), runs::HEADER);
+        assert_eq!(runs::row(&records[0], &scenario).len(), runs::HEADER.len());
+    }
+
+    #[test]
+    fn runs_csv_has_a_column_per_uncertain_parameter() {
+        let toml = "[scenario]\nname = \"h\"\n[[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\n\
+                    [[uncertain]]\nparam = \"model.noise_scale\"\ndist = \"uniform\"\nlow = 0.5\nhigh = 1.5\n";
+        let scenario = scenario::parse(toml, "h.toml", &[]).unwrap();
+        let (_, records) = batch::run_sequential(&scenario, 0..10);
+        assert_eq!(runs::header(&scenario).last().unwrap(), "model.noise_scale");
+        for record in &records {
+            let row = runs::row(record, &scenario);
+            assert_eq!(row.len(), runs::HEADER.len() + 1);
+            let drawn: f64 = row.last().unwrap().parse().unwrap();
+            assert!((0.5..=1.5).contains(&drawn), "{drawn}");
+            assert_eq!(row.last().unwrap().split('.').nth(1).unwrap().len(), 6, "six decimals");
         }
     }
 }

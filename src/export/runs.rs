@@ -2,42 +2,40 @@
 //! streamed in run order while the batch runs, or concatenated from the
 //! shards of a batch by `merge`.
 
+use super::csvfmt::Fixed6;
 use super::{ExportError, OutputDir, csv_error, csv_writer};
 use crate::batch::RunRecord;
 use crate::model::Scenario;
-use serde::Serialize;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// The header row: [`Row`]'s fields.
+/// The columns every `runs.csv` starts with; one column per `[[uncertain]]`
+/// entry follows (see [`header`]).
 pub const HEADER: [&str; 7] = ["run", "proposal", "yes", "no", "abstain", "absent", "outcome"];
 
-/// One row of `runs.csv`.
-#[derive(Serialize)]
-pub struct Row<'a> {
-    run: u64,
-    proposal: &'a str,
-    yes: u32,
-    no: u32,
-    abstain: u32,
-    absent: u32,
-    outcome: &'static str,
+/// The header row of `scenario`'s `runs.csv`: [`HEADER`], then each
+/// `[[uncertain]]` entry's parameter path (e.g. `blocs.EU.cohesion`), in
+/// the scenario's order.
+pub fn header(scenario: &Scenario) -> Vec<String> {
+    let uncertain = scenario.uncertain.iter().map(|u| u.param.clone());
+    HEADER.iter().map(|c| c.to_string()).chain(uncertain).collect()
 }
 
-impl<'a> Row<'a> {
-    /// The row of `record`.
-    pub fn new(record: &RunRecord, scenario: &'a Scenario) -> Row<'a> {
-        Row {
-            run: record.run,
-            proposal: &scenario.proposals[record.proposal].id,
-            yes: record.counts[0],
-            no: record.counts[1],
-            abstain: record.counts[2],
-            absent: record.counts[3],
-            outcome: record.outcome.name(),
-        }
-    }
+/// The fields of `record`'s row: its tallies and outcome, then the run's
+/// `[[uncertain]]` draws with six decimals.
+pub fn row(record: &RunRecord, scenario: &Scenario) -> Vec<String> {
+    let [yes, no, abstain, absent] = record.counts;
+    let fixed = [
+        record.run.to_string(),
+        scenario.proposals[record.proposal].id.clone(),
+        yes.to_string(),
+        no.to_string(),
+        abstain.to_string(),
+        absent.to_string(),
+        record.outcome.name().to_string(),
+    ];
+    fixed.into_iter().chain(record.draws.iter().map(|&d| Fixed6(d).to_string())).collect()
 }
 
 /// A staged `runs.csv` that records are appended to.
@@ -51,14 +49,14 @@ impl<'s> RunsWriter<'s> {
     /// Stages `runs.csv` in `out` and writes its header.
     pub fn create(out: &mut OutputDir, scenario: &'s Scenario) -> Result<RunsWriter<'s>, ExportError> {
         let (file, path) = out.stage("runs.csv")?;
-        let writer = csv_writer(file, &HEADER).map_err(|e| csv_error(&path, e))?;
+        let writer = csv_writer(file, &header(scenario)).map_err(|e| csv_error(&path, e))?;
         Ok(RunsWriter { writer, path, scenario })
     }
 
     /// Continues the partial `runs.csv` of a checkpoint, cut to its first
-    /// `bytes` (see [`OutputDir::reopen_runs`]).
+    /// `bytes` (see [`OutputDir::reopen_partial`]).
     pub fn reopen(out: &mut OutputDir, scenario: &'s Scenario, bytes: u64) -> Result<RunsWriter<'s>, ExportError> {
-        let (file, path) = out.reopen_runs(bytes)?;
+        let (file, path) = out.reopen_partial("runs.csv", bytes)?;
         let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
         Ok(RunsWriter { writer, path, scenario })
     }
@@ -74,7 +72,7 @@ impl<'s> RunsWriter<'s> {
     /// Appends records (already in run order).
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), ExportError> {
         for record in records {
-            self.writer.serialize(Row::new(record, self.scenario)).map_err(|e| csv_error(&self.path, e))?;
+            self.writer.write_record(row(record, self.scenario)).map_err(|e| csv_error(&self.path, e))?;
         }
         Ok(())
     }
@@ -85,14 +83,35 @@ impl<'s> RunsWriter<'s> {
     }
 }
 
-/// Stages `runs.csv` in `out` as the header and then the rows of `parts`
-/// (the `runs.csv` files of consecutive run ranges, in run order), each of
-/// which must start with the header.
-pub fn concatenate_runs(out: &mut OutputDir, parts: &[impl AsRef<Path>]) -> Result<(), ExportError> {
-    let (file, path) = out.stage("runs.csv")?;
+/// Stages `runs.csv` in `out` as `scenario`'s header and then the rows of
+/// `parts` (the `runs.csv` files of consecutive run ranges, in run order),
+/// each of which must start with that header.
+pub fn concatenate_runs(
+    out: &mut OutputDir,
+    scenario: &Scenario,
+    parts: &[impl AsRef<Path>],
+) -> Result<(), ExportError> {
+    concatenate(out, "runs.csv", &header_line(&header(scenario)), parts)
+}
+
+/// `fields` as one CSV line, as the CSV writers write it.
+pub(super) fn header_line(fields: &[impl AsRef<[u8]>]) -> String {
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(fields).expect("writing into memory");
+    String::from_utf8(writer.into_inner().expect("writing into memory")).expect("UTF-8 fields")
+}
+
+/// Stages output `name` in `out` as `header` (a whole line) and then the
+/// rows of `parts`, each of which must start with `header`.
+pub(super) fn concatenate(
+    out: &mut OutputDir,
+    name: &'static str,
+    header: &str,
+    parts: &[impl AsRef<Path>],
+) -> Result<(), ExportError> {
+    let (file, path) = out.stage(name)?;
     let write_error = |source| ExportError::io("write", &path, source);
     let mut writer = BufWriter::new(file);
-    let header = format!("{}\n", HEADER.join(","));
     writer.write_all(header.as_bytes()).map_err(write_error)?;
     for part in parts {
         let part = part.as_ref();

@@ -104,6 +104,9 @@ pub struct Checkpoint {
     /// With `--per-run`: the length in bytes of the partial `runs.csv`
     /// holding the header and the rows of the runs done.
     pub runs_csv_bytes: Option<u64>,
+    /// With `--per-state`: the same for the partial `votes.csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_csv_bytes: Option<u64>,
     /// The runs done, `[batch start, done)`, and their tally.
     pub done: TallyFile,
 }

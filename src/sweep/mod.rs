@@ -87,7 +87,7 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     mut on_point: impl FnMut(usize, &Scenario, &Tally) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false };
+    let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
     for k in 0..design.points.len() {
         let sc = point_scenario(plan, design, k)?;
         let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(batch::Flow::Continue))

@@ -225,6 +225,54 @@ fn per_run_adds_runs_csv_that_agrees_with_the_tables() {
 }
 
 #[test]
+fn per_run_records_each_runs_uncertain_draws() {
+    let result = ResultDir::run(EU_SPLIT_2018, &["--runs", "600", "--per-run"]);
+    let runs = result.table("runs.csv");
+    // One column per [[uncertain]] entry, named by its path, in the scenario's order.
+    assert_eq!(runs.header, header("run,proposal,yes,no,abstain,absent,outcome,blocs.EU.cohesion,model.conformity"));
+    assert_eq!(runs.rows.len(), 600);
+    let mut distinct = BTreeSet::new();
+    for row in &runs.rows {
+        for (field, (low, high)) in row[7..].iter().zip([(0.0, 1.0), (0.2, 0.7)]) {
+            assert_eq!(field.split('.').nth(1).map(str::len), Some(6), "six decimals: {row:?}");
+            let value: f64 = field.parse().unwrap();
+            assert!((low..=high).contains(&value), "a draw outside its distribution's support: {row:?}");
+        }
+        distinct.insert(row[7].clone());
+    }
+    assert!(distinct.len() > 500, "the draws vary from run to run ({} distinct)", distinct.len());
+}
+
+#[test]
+fn per_state_writes_votes_csv_whose_letters_agree_with_runs_csv_and_forced_votes() {
+    let result = ResultDir::run(EU_SPLIT_2018, &["--runs", "600", "--per-run", "--per-state"]);
+    assert!(entry_names(&result.path).contains(&"votes.csv".to_string()));
+    assert_eq!(result.manifest()["per_state"], true);
+    let votes = result.table("votes.csv");
+    let runs = result.table("runs.csv");
+    assert_eq!(votes.header, header("run,proposal,votes"));
+    assert_eq!(votes.rows.len(), runs.rows.len());
+    // Roster order is that of states.csv; HUN is forced to vote Yes, ITA to abstain.
+    let states = result.table("states.csv");
+    let roster: Vec<&str> = states.column("iso3");
+    assert_eq!(roster.len(), STATES, "one proposal: states.csv lists the roster once");
+    let position = |iso3| roster.iter().position(|s| *s == iso3).unwrap();
+    let (hungary, italy) = (position("HUN"), position("ITA"));
+    for (vote_row, run_row) in votes.rows.iter().zip(&runs.rows) {
+        assert_eq!(vote_row[..2], run_row[..2], "the same run and proposal, in the same order");
+        let letters = vote_row[2].as_bytes();
+        assert_eq!(letters.len(), STATES, "{vote_row:?}");
+        let count = |letter: u8| letters.iter().filter(|&&l| l == letter).count().to_string();
+        assert_eq!([count(b'Y'), count(b'N'), count(b'A'), count(b'X')], run_row[2..6], "run {}", run_row[0]);
+        assert_eq!((letters[hungary], letters[italy]), (b'Y', b'A'), "forced votes, run {}", run_row[0]);
+    }
+    // Without --per-run, votes.csv alone, the same bytes.
+    let alone = ResultDir::run(EU_SPLIT_2018, &["--runs", "600", "--per-state"]);
+    assert!(!entry_names(&alone.path).contains(&"runs.csv".to_string()));
+    assert_eq!(alone.read("votes.csv"), result.read("votes.csv"));
+}
+
+#[test]
 fn existing_results_are_kept_without_force_and_replaced_with_it() {
     let tmp = temp_dir();
     let out = tmp.path().join("out");

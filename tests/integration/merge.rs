@@ -29,7 +29,7 @@ fn merge(dirs: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
 #[test]
 fn merged_shards_are_the_unsharded_batch_byte_for_byte() {
     let tmp = temp_dir();
-    for (scenario, args) in [(EU_SPLIT_2018, &["--per-run"][..]), (OEWG_2018, &[][..])] {
+    for (scenario, args) in [(EU_SPLIT_2018, &["--per-run", "--per-state"][..]), (OEWG_2018, &[][..])] {
         let whole = tmp.path().join("whole");
         run_command(scenario, &whole, &[&["--runs", RUNS][..], args].concat()).assert().success();
         let parts = shards(scenario, tmp.path(), "shard", args);

@@ -79,7 +79,7 @@ fn load(path: &str) -> Scenario {
 /// `batch::run` over `runs` on `threads` threads: the tally and the per-run records.
 fn simulate(scenario: &Scenario, runs: Range<u64>, threads: usize) -> (Tally, Vec<RunRecord>) {
     let mut records = Vec::new();
-    let plan = BatchPlan { runs, threads, per_run: true };
+    let plan = BatchPlan { runs, threads, per_run: true, per_state: true };
     let tally = batch::run(scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {
         records.extend_from_slice(wave.records);
         Ok(batch::Flow::Continue)
@@ -114,7 +114,7 @@ fn shard_tallies_merge_into_the_whole_batch_in_any_order() {
     assert_same_tally(&sum(c, &sum(a, b)), &whole, "c+(a+b) vs the whole batch");
     assert_same_tally(&sum(&sum(b, a), c), &whole, "(b+a)+c vs the whole batch");
     assert_same_tally(&sum(&Tally::new(&scenario), &whole), &whole, "empty+whole vs the whole batch");
-    let records: Vec<RunRecord> = shards.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    let records: Vec<RunRecord> = shards.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
     assert!(records == whole_records, "shard records concatenated differ from the whole batch's");
 }
 

@@ -118,6 +118,7 @@ fn settings(out: &Path, runs: u64, force: bool) -> RunSettings {
         overrides: Vec::new(),
         roster: None,
         per_run: true,
+        per_state: false,
         shard: None,
         force,
         resume: false,

@@ -1,6 +1,6 @@
 //! `run --resume` (issue 6): a batch stopped anywhere (SIGINT, a stop
 //! request, `kill -9`) and continued from its checkpoint writes exactly the
-//! bytes of an uninterrupted batch, `runs.csv` included, for any threads in
+//! bytes of an uninterrupted batch, `runs.csv` and `votes.csv` included, for any threads in
 //! any session; a checkpoint of another batch is refused and kept.
 
 use crate::common::{
@@ -28,6 +28,7 @@ fn settings(out: &Path, threads: usize, resume: bool) -> RunSettings {
         overrides: Vec::new(),
         roster: None,
         per_run: true,
+        per_state: true,
         shard: None,
         force: false,
         resume,
@@ -69,7 +70,7 @@ fn stopped_anywhere_and_resumed_the_batch_writes_the_uninterrupted_bytes() {
         let stopped = session(&out, threads, Some(stop_after)).expect("stopped");
         assert!(stopped.checkpoint && stopped.done > done && stopped.done < RUNS, "{stopped}");
         assert!(stopped.to_string().contains("--resume"), "{stopped}");
-        assert_eq!(entry_names(&out), [".checkpoint.json", ".runs.csv.partial"]);
+        assert_eq!(entry_names(&out), [".checkpoint.json", ".runs.csv.partial", ".votes.csv.partial"]);
         done = stopped.done;
     }
     assert!(session(&out, 2, None).is_none(), "the last session finishes");
@@ -103,6 +104,10 @@ fn a_checkpoint_of_another_batch_is_refused_and_kept() {
     }
     let without_per_run = run_command(EU_SPLIT_2018, &out, &["--runs", &runs, "--resume"]).assert().code(1);
     assert!(text(&without_per_run.get_output().stderr).contains("--per-run"));
+    // The checkpoint was made with --per-state (votes.csv), `base` is without it.
+    let without_per_state = run_command(EU_SPLIT_2018, &out, &base).assert().code(1);
+    assert!(text(&without_per_state.get_output().stderr).contains("--per-state"));
+    assert_eq!(fs::read(out.join(".checkpoint.json")).unwrap(), checkpoint, "a refusal changed the checkpoint");
     // A truncated checkpoint: a JSON error naming the file.
     fs::write(out.join(".checkpoint.json"), &checkpoint[..checkpoint.len() / 2]).unwrap();
     let truncated = run_command(EU_SPLIT_2018, &out, &base).assert().code(1);

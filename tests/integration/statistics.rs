@@ -235,7 +235,7 @@ fn parse(text: &str, overrides: &[&str]) -> Scenario {
 }
 
 fn simulate(sc: &Scenario, runs: u64, threads: usize) -> Tally {
-    let plan = BatchPlan { runs: 0..runs, threads, per_run: false };
+    let plan = BatchPlan { runs: 0..runs, threads, per_run: false, per_state: false };
     batch::run(sc, &plan, &Interrupt::new(), &|_| {}, |_| Ok(batch::Flow::Continue)).expect("batch runs")
 }
 
