@@ -121,6 +121,10 @@ pub struct SweepArgs {
     /// Result directory (default: results/<scenario file stem>-sweep).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep from the checkpoint in its result
+    /// directory (the same command otherwise); without a checkpoint, start.
+    #[arg(long)]
+    pub resume: bool,
     /// Override a base scenario value before each point's values (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
@@ -175,8 +179,10 @@ impl SweepArgs {
             },
             design,
             per_point: self.per_point,
+            shard: None,
             out: self.out.clone(),
             force: self.force,
+            resume: self.resume,
             command_line,
         })
     }

@@ -1,15 +1,24 @@
 //! `ungasim sweep`: one batch per design point, `sweep.csv` in point order.
+//!
+//! The rows of every finished point are flushed and checkpointed (the
+//! number of points done and the tables' lengths, [`SweepCheckpoint`]); a
+//! stopped sweep keeps the checkpoint and `--resume` continues at the next
+//! point, writing the bytes an uninterrupted sweep would. With a shard only
+//! a contiguous range of the points is simulated (point indices stay
+//! global); the CLI does not offer it yet, as `merge` does not read sweeps.
 
-use crate::export::{ExportError, OutputDir, SweepWriter, manifest};
+use super::{Interrupted, Shard};
+use crate::batch::{self, BatchError};
+use crate::export::{self, ExportError, OutputDir, SweepCheckpoint, SweepIdentity, SweepWriter, manifest};
 use crate::interrupt::Interrupt;
 use crate::model::MODEL_VERSION;
 use crate::scenario;
 pub use crate::sweep::design::DesignSpec;
 use crate::sweep::design::{self, Design};
-use crate::sweep::{self, SweepPlan};
+use crate::sweep::{self, SweepError, SweepPlan};
 use anyhow::Context;
-use serde::Serialize;
-use std::path::PathBuf;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 /// Everything `sweep` needs, checked by the CLI.
@@ -21,10 +30,14 @@ pub struct SweepSettings {
     pub design: Option<DesignSpec>,
     /// Also write `sweep_states.csv` and `sweep_blocs.csv`.
     pub per_point: bool,
+    /// Only one shard of the points (library only for now: `merge` does not read sweeps yet).
+    pub shard: Option<Shard>,
     /// Result directory (default `results/<stem>-sweep`).
     pub out: Option<PathBuf>,
     /// Replace an existing result directory.
     pub force: bool,
+    /// Continue from the directory's checkpoint, if it holds one.
+    pub resume: bool,
     /// For the manifest.
     pub command_line: Vec<String>,
 }
@@ -34,7 +47,7 @@ pub struct SweepSettings {
 pub struct SweepReport {
     /// The result directory.
     pub out: PathBuf,
-    /// Points simulated.
+    /// Points simulated by this command (with `--resume`, those after the checkpoint).
     pub points: usize,
     /// Runs per point.
     pub runs: u64,
@@ -43,26 +56,33 @@ pub struct SweepReport {
 }
 
 /// `manifest.json` of a sweep.
-#[derive(Debug, Serialize)]
-struct SweepManifest<'a> {
-    tool: &'static str,
-    tool_version: &'static str,
-    model_version: &'static str,
-    command: &'static str,
-    scenario_path: String,
-    scenario_sha256: String,
-    roster: Option<String>,
-    overrides: &'a [String],
-    parameters: &'a [String],
-    points: &'a [Vec<String>],
-    seed: Option<u64>,
-    independent_seeds: bool,
-    runs: u64,
-    threads: usize,
-    started: String,
-    finished: String,
-    wall_seconds: f64,
-    command_line: &'a [String],
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct SweepManifest {
+    /// `sweep`.
+    pub command: String,
+    /// The base scenario file.
+    pub scenario_path: String,
+    /// What the rows are the rows of.
+    #[serde(flatten)]
+    pub identity: SweepIdentity,
+    /// Whether `sweep_states.csv` and `sweep_blocs.csv` were written.
+    pub per_point: bool,
+    /// The points whose rows the directory holds, `[start, end)`.
+    pub point_range: [usize; 2],
+    /// `[I, N]` of `--shard I/N`.
+    pub shard: Option<[u64; 2]>,
+    pub threads: usize,
+    pub started: String,
+    pub finished: String,
+    pub wall_seconds: f64,
+    pub command_line: Vec<String>,
+}
+
+impl SweepManifest {
+    /// Stages the manifest in `out`.
+    pub(crate) fn write(&self, out: &mut OutputDir) -> Result<(), ExportError> {
+        out.stage_json("manifest.json", self)
+    }
 }
 
 /// The design of `spec`.
@@ -105,8 +125,21 @@ pub fn plan_and_design(settings: &SweepSettings, text: &str) -> anyhow::Result<(
     Ok((plan, design))
 }
 
+/// The points of shard `shard` of `count` points (all without a shard).
+pub(crate) fn shard_points(shard: Option<Shard>, count: usize) -> std::ops::Range<usize> {
+    match shard {
+        Some(Shard { index, count: shards }) => {
+            let range = batch::shard_range(count as u64, index - 1, shards);
+            range.start as usize..range.end as usize
+        }
+        None => 0..count,
+    }
+}
+
 /// Checks every point, then simulates them in order into the result
-/// directory: `sweep.csv` written as points finish, `manifest.json` last.
+/// directory: the rows of each point written, flushed and checkpointed as
+/// it finishes, `manifest.json` last. A stop request ends it with
+/// [`Interrupted`], the checkpoint kept for `--resume`.
 pub fn sweep(
     settings: &SweepSettings,
     interrupt: &Interrupt,
@@ -121,43 +154,129 @@ pub fn sweep(
     let plan = &plan;
     let runs = sweep::check_points(plan, &design)?;
     anyhow::ensure!(runs > 0, "--runs must be at least 1");
-    let out_path = settings.out.clone().unwrap_or_else(|| sweep::default_out(&plan.scenario));
-    let mut out = OutputDir::create(&out_path, settings.force)?;
-    let mut writer = SweepWriter::create(&mut out, &design.params, settings.per_point)?;
-    on_start(runs * design.points.len() as u64);
-    sweep::run(plan, &design, runs, interrupt, progress, |k, sc, tally| {
-        writer.write_point(k, &design.points[k], sc, tally)?;
-        Ok(())
-    })?;
-    drop(writer);
-    let manifest = SweepManifest {
-        tool: "ungasim",
-        tool_version: env!("CARGO_PKG_VERSION"),
-        model_version: MODEL_VERSION,
-        command: "sweep",
-        scenario_path: plan.scenario.display().to_string(),
+    let range = shard_points(settings.shard, design.points.len());
+    if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
+        anyhow::bail!(
+            "--shard {index}/{count} of {} points is empty: {count} shards need at least {count} points \
+             (use fewer shards)",
+            design.points.len()
+        );
+    }
+    let identity = SweepIdentity {
+        tool: "ungasim".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        model_version: MODEL_VERSION.into(),
         scenario_sha256: manifest::sha256_hex(text.as_bytes()),
         roster: plan.roster.as_ref().map(|r| r.display().to_string()),
-        overrides: &plan.overrides,
-        parameters: &design.params,
-        points: &design.points,
+        overrides: plan.overrides.clone(),
+        parameters: design.params.clone(),
+        points: design.points.clone(),
         seed: plan.seed,
         independent_seeds: plan.independent_seeds,
         runs,
+    };
+    let out_path = settings.out.clone().unwrap_or_else(|| sweep::default_out(&plan.scenario));
+    let (mut out, checkpoint) = if settings.resume {
+        OutputDir::resume_with(&out_path, settings.force, SweepCheckpoint::read)?
+    } else {
+        (OutputDir::create(&out_path, settings.force)?, None)
+    };
+    if let Some(checkpoint) = &checkpoint {
+        check_resumable(checkpoint, &identity, &range, settings.per_point, &out_path)?;
+    }
+    let kept_results = out.had_results();
+    let mut writer = match &checkpoint {
+        Some(c) => SweepWriter::reopen(&mut out, &c.bytes)?,
+        None => SweepWriter::create(&mut out, &design.params, settings.per_point)?,
+    };
+    let resumed_at = checkpoint.map_or(range.start, |c| c.points_done);
+    let mut done = resumed_at;
+    let interrupted = |done: usize, checkpoint| Interrupted {
+        signal: interrupt.signal(),
+        done: (done - range.start) as u64 * runs,
+        runs: range.len() as u64 * runs,
+        out: out_path.clone(),
+        kept_results,
+        checkpoint,
+    };
+    on_start(runs * (range.end - resumed_at) as u64);
+    let result = sweep::run(plan, &design, resumed_at..range.end, runs, interrupt, progress, |k, sc, tally| {
+        writer.write_point(k, &design.points[k], sc, tally)?;
+        let bytes = writer.bytes()?;
+        out.checkpoint(&SweepCheckpoint {
+            identity: identity.clone(),
+            point_range: [range.start, range.end],
+            points_done: k + 1,
+            bytes,
+        })?;
+        done = k + 1;
+        Ok(())
+    });
+    if let Err(error) = result {
+        if let Some(SweepError::Batch(BatchError::Interrupted { .. })) = error.downcast_ref::<SweepError>() {
+            drop(writer);
+            return Err(interrupted(done, out.suspend()).into());
+        }
+        return Err(error);
+    }
+    drop(writer);
+    let manifest = SweepManifest {
+        command: "sweep".into(),
+        scenario_path: plan.scenario.display().to_string(),
+        identity,
+        per_point: settings.per_point,
+        point_range: [range.start, range.end],
+        shard: settings.shard.map(|s| [s.index, s.count]),
         threads: plan.threads,
         started: manifest::utc_timestamp(started),
         finished: manifest::utc_timestamp(SystemTime::now()),
         wall_seconds: clock.elapsed().as_secs_f64(),
-        command_line: &settings.command_line,
+        command_line: settings.command_line.clone(),
     };
-    let (file, path) = out.stage("manifest.json")?;
-    let io_error = |source| ExportError::io("write", &path, source);
-    let mut buffer = std::io::BufWriter::new(file);
-    serde_json::to_writer_pretty(&mut buffer, &manifest).map_err(|e| io_error(e.into()))?;
-    std::io::Write::write_all(&mut buffer, b"\n").map_err(io_error)?;
-    std::io::Write::flush(&mut buffer).map_err(io_error)?;
-    drop(buffer);
-    anyhow::ensure!(!interrupt.is_requested(), "interrupted: nothing was written (partial files removed)");
+    manifest.write(&mut out)?;
+    if interrupt.is_requested() {
+        return Err(interrupted(range.end, out.suspend()).into());
+    }
     out.commit()?;
-    Ok(SweepReport { out: out_path, points: design.points.len(), runs, wall_seconds: manifest.wall_seconds })
+    Ok(SweepReport { out: out_path, points: range.end - resumed_at, runs, wall_seconds: manifest.wall_seconds })
+}
+
+/// Refuses to resume from a checkpoint of another sweep: another scenario,
+/// design, seed, overrides, roster, runs or version, another shard, or with
+/// `--per-point` on one side only.
+fn check_resumable(
+    checkpoint: &SweepCheckpoint,
+    identity: &SweepIdentity,
+    range: &std::ops::Range<usize>,
+    per_point: bool,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let path = out.join(export::CHECKPOINT_FILE);
+    let advice = "run without --resume and with --force to discard it";
+    if let Some((field, theirs, ours)) = export::tally::first_difference(&checkpoint.identity, identity) {
+        anyhow::bail!(
+            "{} is the checkpoint of another sweep: its {field} is {theirs}, this command's {ours}; {advice}",
+            path.display()
+        );
+    }
+    let [start, end] = checkpoint.point_range;
+    if [start, end] != [range.start, range.end] {
+        anyhow::bail!(
+            "{} is the checkpoint of points {start}..{end}, this command simulates points {}..{} (another --shard); {advice}",
+            path.display(),
+            range.start,
+            range.end
+        );
+    }
+    let theirs = checkpoint.bytes.sweep_states_csv.is_some();
+    if theirs != per_point {
+        let with = |yes: bool| if yes { "with" } else { "without" };
+        anyhow::bail!(
+            "{} was made {} --per-point, this command is {} it; {advice}",
+            path.display(),
+            with(theirs),
+            with(per_point)
+        );
+    }
+    Ok(())
 }

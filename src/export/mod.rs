@@ -32,7 +32,7 @@ pub mod votes;
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
 pub use runs::{RunsWriter, concatenate_runs};
-pub use sweep::SweepWriter;
+pub use sweep::{SweepBytes, SweepCheckpoint, SweepIdentity, SweepWriter};
 pub use tally::{Checkpoint, Identity, TallyFile};
 pub use votes::{VotesWriter, concatenate_votes};
 
@@ -59,9 +59,9 @@ pub const OUTPUT_FILES: [&str; 11] = [
     "manifest.json",
 ];
 
-/// The outputs streamed while a batch runs, whose partial files a
+/// The outputs streamed while a batch or sweep runs, whose partial files a
 /// checkpoint covers (and keeps for `--resume`).
-const STREAMED: [&str; 2] = ["runs.csv", "votes.csv"];
+const STREAMED: [&str; 5] = ["runs.csv", "votes.csv", "sweep.csv", "sweep_states.csv", "sweep_blocs.csv"];
 
 /// The checkpoint of an unfinished batch ([`Checkpoint`]), in its result directory.
 pub const CHECKPOINT_FILE: &str = ".checkpoint.json";
@@ -194,13 +194,32 @@ impl OutputDir {
         OutputDir::open(dir, force, true)
     }
 
+    /// [`OutputDir::resume`] with a checkpoint of another kind, read by
+    /// `read` (`sweep --resume` and its [`SweepCheckpoint`]).
+    pub fn resume_with<T>(
+        dir: &Path,
+        force: bool,
+        read: impl FnOnce(&Path) -> Result<T, ExportError>,
+    ) -> Result<(OutputDir, Option<T>), ExportError> {
+        OutputDir::open_with(dir, force, true, read)
+    }
+
     fn open(dir: &Path, force: bool, resume: bool) -> Result<(OutputDir, Option<Checkpoint>), ExportError> {
+        OutputDir::open_with(dir, force, resume, Checkpoint::read)
+    }
+
+    fn open_with<T>(
+        dir: &Path,
+        force: bool,
+        resume: bool,
+        read: impl FnOnce(&Path) -> Result<T, ExportError>,
+    ) -> Result<(OutputDir, Option<T>), ExportError> {
         fs::create_dir_all(dir).map_err(|source| ExportError::io("create directory", dir, source))?;
         let lock = DirLock::acquire(dir)?;
         let (mut leftovers, results) = contents(dir)?;
         let checkpoint_path = dir.join(CHECKPOINT_FILE);
         let checkpoint = match resume && checkpoint_path.exists() {
-            true => Some(Checkpoint::read(&checkpoint_path)?),
+            true => Some(read(&checkpoint_path)?),
             false => None,
         };
         if checkpoint.is_some() {
@@ -242,7 +261,7 @@ impl OutputDir {
     /// Writes `checkpoint` as [`CHECKPOINT_FILE`], atomically: under a
     /// temporary name first, then renamed over the previous one, so a
     /// `kill -9` at any moment leaves a whole checkpoint or the one before.
-    pub fn checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), ExportError> {
+    pub fn checkpoint(&mut self, checkpoint: &impl Serialize) -> Result<(), ExportError> {
         let (temp, path) = (self.dir.join(CHECKPOINT_TEMP), self.dir.join(CHECKPOINT_FILE));
         let file = fs::File::create(&temp).map_err(|source| ExportError::io("create", &temp, source))?;
         self.wrote_checkpoint = true;
@@ -265,8 +284,8 @@ impl OutputDir {
         self.suspended
     }
 
-    /// Reopens the partial streamed output `name` (`runs.csv` or
-    /// `votes.csv`) of a checkpoint for appending, cut to the checkpoint's
+    /// Reopens the partial streamed output `name` (`runs.csv`,
+    /// `votes.csv`, or a sweep's tables) of a checkpoint for appending, cut to the checkpoint's
     /// `bytes` (rows written after it are dropped). Refused if the file is
     /// missing or shorter.
     pub fn reopen_partial(&mut self, name: &'static str, bytes: u64) -> Result<(fs::File, PathBuf), ExportError> {

@@ -7,10 +7,88 @@
 use super::{ExportError, OutputDir, blocs, csv_error, csv_writer, states, summary};
 use crate::aggregate::Tally;
 use crate::model::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// What a sweep's rows are the rows of: two sweeps (or shards, or a
+/// checkpoint and a sweep) are the same only if all of these agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepIdentity {
+    /// Always `ungasim`.
+    pub tool: String,
+    /// Version of the binary.
+    pub tool_version: String,
+    /// Version of the model semantics.
+    pub model_version: String,
+    /// SHA-256 of the base scenario file's bytes.
+    pub scenario_sha256: String,
+    /// The `--roster` directory, if any.
+    pub roster: Option<String>,
+    /// Base `--set` overrides, in order.
+    pub overrides: Vec<String>,
+    /// The design's parameter paths.
+    pub parameters: Vec<String>,
+    /// The design's points (values in parameter order).
+    pub points: Vec<Vec<String>>,
+    /// `--seed`, if given.
+    pub seed: Option<u64>,
+    /// Point k uses seed + k.
+    pub independent_seeds: bool,
+    /// Runs per point.
+    pub runs: u64,
+}
+
+/// The byte lengths of a sweep's partial tables after the points done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepBytes {
+    /// `sweep.csv`.
+    pub sweep_csv: u64,
+    /// `sweep_states.csv` (with `--per-point`).
+    pub sweep_states_csv: Option<u64>,
+    /// `sweep_blocs.csv` (with `--per-point`).
+    pub sweep_blocs_csv: Option<u64>,
+}
+
+/// The checkpoint of an unfinished sweep (`.checkpoint.json`), replaced
+/// after every point: the points done and how much of the partial tables
+/// holds exactly their rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepCheckpoint {
+    /// The sweep.
+    pub identity: SweepIdentity,
+    /// The points the sweep (or shard) is to simulate, `[start, end)`.
+    pub point_range: [usize; 2],
+    /// Points `start..points_done` are done.
+    pub points_done: usize,
+    /// The partial tables' lengths.
+    pub bytes: SweepBytes,
+}
+
+impl SweepCheckpoint {
+    /// Reads and checks a sweep checkpoint; errors name the path.
+    pub fn read(path: &Path) -> Result<SweepCheckpoint, ExportError> {
+        let checkpoint: SweepCheckpoint = super::read_json(path)?;
+        let [start, end] = checkpoint.point_range;
+        if !(start <= checkpoint.points_done
+            && checkpoint.points_done <= end
+            && end <= checkpoint.identity.points.len())
+        {
+            return Err(ExportError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "points_done {} is not within the point range [{start}, {end}) of {} points",
+                    checkpoint.points_done,
+                    checkpoint.identity.points.len()
+                ),
+            });
+        }
+        Ok(checkpoint)
+    }
+}
 
 /// One staged CSV file of a sweep.
 struct Table {
@@ -31,6 +109,20 @@ impl Table {
             std::iter::once("point".to_string()).chain(params.iter().cloned()).chain(columns).collect();
         let writer = csv_writer(file, &header).map_err(|e| csv_error(&path, e))?;
         Ok(Table { writer, path })
+    }
+
+    /// Reopens the partial `name` of a checkpoint, cut to `bytes`.
+    fn reopen(out: &mut OutputDir, name: &'static str, bytes: u64) -> Result<Table, ExportError> {
+        let (file, path) = out.reopen_partial(name, bytes)?;
+        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(io::BufWriter::new(file));
+        Ok(Table { writer, path })
+    }
+
+    /// Flushes and returns the file's length.
+    fn len(&mut self) -> Result<u64, ExportError> {
+        let io_error = |source| ExportError::io("write", &self.path, source);
+        self.writer.flush().map_err(io_error)?;
+        Ok(self.writer.get_ref().get_ref().metadata().map_err(io_error)?.len())
     }
 
     /// Writes `rows` (each serialised as its own file's row) after the point's columns, and flushes.
@@ -68,6 +160,30 @@ impl SweepWriter {
             false => None,
         };
         Ok(SweepWriter { summary, per_point })
+    }
+
+    /// Reopens the partial tables of a checkpoint, cut to its `bytes` (the
+    /// per-point tables if it has them).
+    pub fn reopen(out: &mut OutputDir, bytes: &SweepBytes) -> Result<SweepWriter, ExportError> {
+        let summary = Table::reopen(out, "sweep.csv", bytes.sweep_csv)?;
+        let per_point = match (bytes.sweep_states_csv, bytes.sweep_blocs_csv) {
+            (Some(states_bytes), Some(blocs_bytes)) => Some((
+                Table::reopen(out, "sweep_states.csv", states_bytes)?,
+                Table::reopen(out, "sweep_blocs.csv", blocs_bytes)?,
+            )),
+            _ => None,
+        };
+        Ok(SweepWriter { summary, per_point })
+    }
+
+    /// Flushes every table and returns their lengths (for a checkpoint).
+    pub fn bytes(&mut self) -> Result<SweepBytes, ExportError> {
+        let sweep_csv = self.summary.len()?;
+        let (sweep_states_csv, sweep_blocs_csv) = match &mut self.per_point {
+            Some((states_table, blocs_table)) => (Some(states_table.len()?), Some(blocs_table.len()?)),
+            None => (None, None),
+        };
+        Ok(SweepBytes { sweep_csv, sweep_states_csv, sweep_blocs_csv })
     }
 
     /// The rows of point `point` (0-based) with parameter `values`.

@@ -38,18 +38,24 @@ impl Identity {
     /// The first field in which `other` differs: its name, this identity's
     /// value and `other`'s, as compact JSON.
     pub fn difference(&self, other: &Identity) -> Option<(String, String, String)> {
-        let (serde_json::Value::Object(mine), serde_json::Value::Object(theirs)) =
-            (serde_json::json!(self), serde_json::json!(other))
-        else {
-            unreachable!("an Identity serialises to a JSON object");
-        };
-        // serde_json's map keeps the struct's field order only with
-        // `preserve_order`; the order of the fields does not matter here.
-        mine.into_iter().find_map(|(name, value)| {
-            let other_value = &theirs[&name];
-            (value != *other_value).then(|| (name, value.to_string(), other_value.to_string()))
-        })
+        first_difference(self, other)
     }
+}
+
+/// The first field in which two values serialising to JSON objects differ:
+/// its name, `mine`'s value and `theirs`', as compact JSON.
+pub fn first_difference(mine: &impl Serialize, theirs: &impl Serialize) -> Option<(String, String, String)> {
+    let (serde_json::Value::Object(mine), serde_json::Value::Object(theirs)) =
+        (serde_json::json!(mine), serde_json::json!(theirs))
+    else {
+        unreachable!("an identity serialises to a JSON object");
+    };
+    // serde_json's map keeps the struct's field order only with
+    // `preserve_order`; the order of the fields does not matter here.
+    mine.into_iter().find_map(|(name, value)| {
+        let other_value = &theirs[&name];
+        (value != *other_value).then(|| (name, value.to_string(), other_value.to_string()))
+    })
 }
 
 /// The contents of `tally.json`: the exact tally of the runs `run_range` of

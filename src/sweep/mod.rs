@@ -77,18 +77,19 @@ pub fn check_points(plan: &SweepPlan, design: &Design) -> Result<u64, SweepError
     Ok(runs.unwrap_or(0))
 }
 
-/// Simulates every point in order, handing each finished point's scenario
-/// and exact tally to `on_point`.
+/// Simulates the points `points` in order, handing each finished point's
+/// index, scenario and exact tally to `on_point`.
 pub fn run(
     plan: &SweepPlan,
     design: &Design,
+    points: std::ops::Range<usize>,
     runs: u64,
     interrupt: &Interrupt,
     progress: &(dyn Fn(u64) + Sync),
     mut on_point: impl FnMut(usize, &Scenario, &Tally) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
-    for k in 0..design.points.len() {
+    for k in points {
         let sc = point_scenario(plan, design, k)?;
         let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(batch::Flow::Continue))
             .map_err(SweepError::from)?;

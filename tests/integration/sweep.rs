@@ -249,3 +249,104 @@ fn per_point_tables_hold_each_points_states_and_blocs_rows() {
     sweep(&plain, &args);
     assert_eq!(entry_names(&plain), ["manifest.json", "sweep.csv"]);
 }
+
+/// Settings of a 3x3 sweep with per-point tables into `out`.
+fn resumable(out: &Path, resume: bool) -> ungasim::commands::SweepSettings {
+    use ungasim::commands::{DesignSpec, SweepSettings};
+    use ungasim::sweep::{SweepPlan, design::Combine};
+    let vary = vec!["model.conformity=0.2,0.4,0.6".to_string(), "blocs.EU.cohesion=0.5:0.9:0.2".to_string()];
+    SweepSettings {
+        plan: SweepPlan {
+            scenario: crate::common::package_path(SCENARIO),
+            overrides: Vec::new(),
+            roster: None,
+            seed: Some(11),
+            runs: Some(200),
+            threads: 2,
+            independent_seeds: false,
+        },
+        design: Some(DesignSpec::Vary(vary, Combine::Grid)),
+        per_point: true,
+        shard: None,
+        out: Some(out.to_path_buf()),
+        force: false,
+        resume,
+        command_line: Vec::new(),
+    }
+}
+
+#[test]
+fn a_stopped_sweep_resumes_to_the_uninterrupted_bytes() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use ungasim::commands::{self, Interrupted};
+    use ungasim::interrupt::Interrupt;
+    let tmp = temp_dir();
+    let whole = tmp.path().join("whole");
+    commands::sweep(&resumable(&whole, false), &Interrupt::new(), |_| {}, &|_| {}).unwrap();
+    for stops in [&[1_u64][..], &[3, 2], &[7]] {
+        let out = tmp.path().join(format!("out{}", stops.len() * 10 + stops[0] as usize));
+        for &points in stops {
+            // Stopped in the point after `points` more (200 runs each).
+            let interrupt = Interrupt::new();
+            let done = AtomicU64::new(0);
+            let progress = |n: u64| {
+                if done.fetch_add(n, Ordering::SeqCst) + n > points * 200 {
+                    interrupt.request(2);
+                }
+            };
+            let error = commands::sweep(&resumable(&out, true), &interrupt, |_| {}, &progress).unwrap_err();
+            let stopped = error.downcast::<Interrupted>().expect("interrupted");
+            assert!(stopped.checkpoint, "{stopped}");
+            assert!(stopped.to_string().contains("--resume"), "{stopped}");
+            assert_eq!(
+                entry_names(&out),
+                [".checkpoint.json", ".sweep.csv.partial", ".sweep_blocs.csv.partial", ".sweep_states.csv.partial"]
+            );
+        }
+        commands::sweep(&resumable(&out, true), &Interrupt::new(), |_| {}, &|_| {}).unwrap();
+        crate::common::assert_same_batch(&whole, &out, &format!("stopped after {stops:?} points and resumed"));
+    }
+}
+
+#[test]
+fn a_killed_sweep_resumes_and_another_sweeps_checkpoint_is_refused() {
+    use std::time::{Duration, Instant};
+    let tmp = temp_dir();
+    let args = ["--vary", "model.conformity=0.2,0.3,0.4,0.5,0.6,0.7", "--runs", "20000", "--seed", "3"];
+    let whole = tmp.path().join("whole");
+    sweep(&whole, &args);
+    let out = tmp.path().join("out");
+    let checkpoint = out.join(".checkpoint.json");
+    let mut child = crate::common::ungasim_process()
+        .args(["sweep", SCENARIO, "--quiet", "--threads", "1", "--resume", "--out"])
+        .arg(&out)
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !checkpoint.exists() {
+        assert!(Instant::now() < deadline && child.try_wait().unwrap().is_none(), "no checkpoint");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!out.join("manifest.json").exists(), "a killed sweep looks complete");
+    let kept = fs::read(&checkpoint).unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (&["--vary", "model.conformity=0.2,0.3", "--runs", "20000", "--seed", "3"], "points"),
+        (&[&args[..4], &["--seed", "4"]].concat(), "seed"),
+        (&[&args[..], &["--per-point"]].concat(), "--per-point"),
+    ];
+    for (extra, field) in cases {
+        let output =
+            ungasim().args(["sweep", SCENARIO, "--quiet", "--resume", "--out"]).arg(&out).args(extra).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = text(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(field) && stderr.contains(".checkpoint.json"), "{field}: {stderr}");
+        assert_eq!(fs::read(&checkpoint).unwrap(), kept, "a refusal changed the checkpoint");
+    }
+    sweep(&out, &[&args[..], &["--resume"]].concat());
+    crate::common::assert_same_batch(&whole, &out, "kill -9 and --resume vs uninterrupted");
+}
