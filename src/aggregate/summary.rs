@@ -60,3 +60,75 @@ pub fn proposals(scenario: &Scenario, tally: &Tally) -> Vec<ProposalSummary> {
         })
         .collect()
 }
+
+/// One state's vote probabilities on one proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateSummary {
+    /// Proposal index.
+    pub proposal: usize,
+    /// State index (roster order).
+    pub state: usize,
+    /// P(Yes), P(No), P(Abstain), P(Absent) (NaN for no run).
+    pub p_vote: [f64; 4],
+    /// P(decisive).
+    pub p_decisive: f64,
+}
+
+/// One bloc's cohesion on one proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocSummary {
+    /// Proposal index.
+    pub proposal: usize,
+    /// Bloc index.
+    pub bloc: usize,
+    /// Members at the scenario date.
+    pub members: usize,
+    /// Mean Agreement Index over the runs with a member present (NaN if none).
+    pub agreement_mean: f64,
+    /// P(more than half of the members present vote Yes).
+    pub p_majority_yes: f64,
+}
+
+/// `count / runs`, NaN for no run.
+fn share(count: u64, runs: u64) -> f64 {
+    if runs == 0 { f64::NAN } else { count as f64 / runs as f64 }
+}
+
+/// Every state's summary, proposal by proposal, in roster order.
+pub fn states(tally: &Tally) -> Vec<StateSummary> {
+    (tally.proposals.iter().enumerate())
+        .flat_map(|(j, p)| {
+            p.state_votes.iter().zip(&p.decisive).enumerate().map(move |(i, (votes, &decisive))| StateSummary {
+                proposal: j,
+                state: i,
+                p_vote: votes.map(|v| share(v, p.runs)),
+                p_decisive: share(decisive, p.runs),
+            })
+        })
+        .collect()
+}
+
+/// Every bloc with members at the date, proposal by proposal, in bloc order.
+pub fn blocs(scenario: &Scenario, tally: &Tally) -> Vec<BlocSummary> {
+    (tally.proposals.iter().enumerate())
+        .flat_map(|(j, p)| {
+            (scenario.blocs.iter().zip(&p.blocs).enumerate()).filter(|(_, (b, _))| !b.members.is_empty()).map(
+                move |(b, (bloc, t))| BlocSummary {
+                    proposal: j,
+                    bloc: b,
+                    members: bloc.members.len(),
+                    agreement_mean: agreement_mean(t),
+                    p_majority_yes: share(t.majority_yes, p.runs),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Mean Agreement Index over the runs with at least one member present
+/// (NaN if there were none): the sum over n of (sum of 3 max - n) / 2n.
+pub fn agreement_mean(t: &super::BlocTally) -> f64 {
+    let runs: u64 = t.present.iter().skip(1).sum();
+    let sum: f64 = t.agreement.iter().enumerate().skip(1).map(|(n, &s)| s as f64 / (2 * n) as f64).sum();
+    if runs == 0 { f64::NAN } else { sum / runs as f64 }
+}

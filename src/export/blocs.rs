@@ -1,8 +1,9 @@
 //! `blocs.csv`: each bloc's mean Agreement Index and the probability that
 //! its majority votes Yes, per proposal.
 
-use super::csvfmt::{Fixed6, ratio};
-use crate::aggregate::{BlocTally, Tally};
+use super::csvfmt::Fixed6;
+use crate::aggregate::Tally;
+use crate::aggregate::summary;
 use crate::model::Scenario;
 use serde::Serialize;
 
@@ -21,21 +22,11 @@ pub struct Row<'a> {
 
 /// Rows in proposal order, then bloc order; blocs without members at the date are left out.
 pub fn rows<'a>(scenario: &'a Scenario, tally: &'a Tally) -> impl Iterator<Item = Row<'a>> + 'a {
-    scenario.proposals.iter().zip(&tally.proposals).flat_map(move |(proposal, p)| {
-        scenario.blocs.iter().zip(&p.blocs).filter(|(b, _)| !b.members.is_empty()).map(move |(bloc, t)| Row {
-            proposal: &proposal.id,
-            bloc: &bloc.id,
-            members: bloc.members.len(),
-            agreement_mean: Fixed6(agreement_mean(t)),
-            p_majority_yes: ratio(t.majority_yes, p.runs),
-        })
+    summary::blocs(scenario, tally).into_iter().map(move |b| Row {
+        proposal: &scenario.proposals[b.proposal].id,
+        bloc: &scenario.blocs[b.bloc].id,
+        members: b.members,
+        agreement_mean: Fixed6(b.agreement_mean),
+        p_majority_yes: Fixed6(b.p_majority_yes),
     })
-}
-
-/// Mean Agreement Index over the runs with at least one member present
-/// (NaN if there were none): the sum over n of (sum of 3 max - n) / 2n.
-pub fn agreement_mean(t: &BlocTally) -> f64 {
-    let runs: u64 = t.present.iter().skip(1).sum();
-    let sum: f64 = t.agreement.iter().enumerate().skip(1).map(|(n, &s)| s as f64 / (2 * n) as f64).sum();
-    if runs == 0 { f64::NAN } else { sum / runs as f64 }
 }

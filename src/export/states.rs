@@ -1,7 +1,8 @@
 //! `states.csv`: each state's vote probabilities and P(decisive), per proposal.
 
-use super::csvfmt::{Fixed6, ratio};
+use super::csvfmt::Fixed6;
 use crate::aggregate::Tally;
+use crate::aggregate::summary;
 use crate::model::Scenario;
 use serde::Serialize;
 
@@ -25,17 +26,18 @@ pub struct Row<'a> {
 
 /// Rows in proposal order, then roster order.
 pub fn rows<'a>(scenario: &'a Scenario, tally: &'a Tally) -> impl Iterator<Item = Row<'a>> + 'a {
-    scenario.proposals.iter().zip(&tally.proposals).flat_map(move |(proposal, p)| {
-        scenario.states.iter().zip(&p.state_votes).zip(&p.decisive).map(move |((state, votes), &decisive)| Row {
-            proposal: &proposal.id,
+    summary::states(tally).into_iter().map(move |s| {
+        let state = &scenario.states[s.state];
+        Row {
+            proposal: &scenario.proposals[s.proposal].id,
             iso3: &state.iso3,
             name: &state.name,
             group: &state.group,
-            p_yes: ratio(votes[0], p.runs),
-            p_no: ratio(votes[1], p.runs),
-            p_abstain: ratio(votes[2], p.runs),
-            p_absent: ratio(votes[3], p.runs),
-            p_decisive: ratio(decisive, p.runs),
-        })
+            p_yes: Fixed6(s.p_vote[0]),
+            p_no: Fixed6(s.p_vote[1]),
+            p_abstain: Fixed6(s.p_vote[2]),
+            p_absent: Fixed6(s.p_vote[3]),
+            p_decisive: Fixed6(s.p_decisive),
+        }
     })
 }
