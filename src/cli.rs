@@ -19,7 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one Monte Carlo batch of a scenario and write its result files.
     Run(RunArgs),
-    /// Merge the result directories of the shards of one batch (`run --shard I/N`) into the whole batch's.
+    /// Merge the result directories of the shards of one batch (`run --shard I/N`) or sweep
+    /// (`sweep --shard I/N`) into the whole batch's or sweep's.
     Merge(MergeArgs),
     /// Validate a scenario and print what it would simulate (exit 0 only if valid).
     Check(CheckArgs),
@@ -112,6 +113,10 @@ pub struct SweepArgs {
     /// Runs per point (default: the scenario's `runs`).
     #[arg(long)]
     pub runs: Option<u64>,
+    /// Simulate only shard I of N (1-based) of the points, e.g. `--shard 2/4`;
+    /// `ungasim merge` joins the shards' directories.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -179,7 +184,7 @@ impl SweepArgs {
             },
             design,
             per_point: self.per_point,
-            shard: None,
+            shard: self.shard,
             out: self.out.clone(),
             force: self.force,
             resume: self.resume,
@@ -340,10 +345,10 @@ pub struct RunArgs {
 /// Arguments of `ungasim merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The shards' result directories, in any order; together they must hold every run once.
+    /// The shards' result directories, in any order; together they must hold every run (or sweep point) once.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Result directory of the whole batch.
+    /// Result directory of the whole batch (or sweep).
     #[arg(long)]
     pub out: PathBuf,
     /// Overwrite an existing result directory.

@@ -82,7 +82,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Merge(args) => {
             let report = commands::merge(&args.settings(std::env::args().collect()))?;
             if !args.quiet {
-                eprintln!("wrote {} ({} shards, {} runs)", report.out.display(), report.shards, report.manifest.runs);
+                eprintln!("wrote {} ({} shards, {})", report.out.display(), report.shards, report.holds);
             }
         }
         Command::Check(args) => {

@@ -125,12 +125,13 @@ pub fn run_estimate(settings: &super::RunSettings) -> anyhow::Result<Estimate> {
 }
 
 /// `sweep --dry-run`: the estimate of the sweep `settings` describe (every
-/// point checked, the first one timed).
+/// point checked, the first of its shard's timed, its shard's points counted).
 pub fn sweep_estimate(settings: &super::SweepSettings) -> anyhow::Result<Estimate> {
     let path = &settings.plan.scenario;
     let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let (plan, design) = super::sweep::plan_and_design(settings, &text)?;
+    let range = super::sweep::shard_points(settings.shard, design.points.len())?;
     let runs = crate::sweep::check_points(&plan, &design)?;
-    let first = crate::sweep::point_scenario(&plan, &design, 0)?;
-    estimate(&first, runs, plan.threads, false, design.points.len())
+    let first = crate::sweep::point_scenario(&plan, &design, range.start)?;
+    estimate(&first, runs, plan.threads, false, range.len())
 }

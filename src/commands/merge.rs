@@ -1,5 +1,7 @@
 //! `ungasim merge`: the result directories of the shards of one batch
-//! (`run --shard I/N`) -> the result directory of the whole batch.
+//! (`run --shard I/N`) -> the result directory of the whole batch; those of
+//! the shards of one sweep (`sweep --shard I/N`, manifest `command: "sweep"`)
+//! -> the whole sweep's.
 //!
 //! Tallies are exact counts, so the merged directory holds exactly what one
 //! unsharded batch writes: the same CSV files and `tally.json` byte for
@@ -10,9 +12,16 @@
 //! ranges are disjoint and cover the batch, and that their tallies hold
 //! together and fit the scenario. Each refusal is one line naming the
 //! directory (or file) and the field.
+//!
+//! A sweep's rows are written per point, so its shards' tables are joined
+//! as they are: one header, then each shard's rows in point order, which is
+//! exactly the unsharded sweep's table; the per-point tables only when every
+//! shard has them. The shards must share one [`SweepIdentity`] and their
+//! point ranges cover the design once; batches and sweeps do not mix.
 
+use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
-use crate::export::{self, Commit, Manifest, OutputDir, TallyFile, manifest};
+use crate::export::{self, Commit, Manifest, OutputDir, SweepIdentity, TallyFile, manifest};
 use crate::model::Scenario;
 use crate::scenario;
 use anyhow::{Context, bail};
@@ -37,8 +46,8 @@ pub struct MergeSettings {
 pub struct MergeReport {
     /// The result directory.
     pub out: PathBuf,
-    /// The manifest written.
-    pub manifest: Manifest,
+    /// What the merged directory holds: `5001 runs`, `9 points x 300 runs`.
+    pub holds: String,
     /// Number of shards merged.
     pub shards: usize,
 }
@@ -51,12 +60,10 @@ struct ShardDir {
 }
 
 impl ShardDir {
-    /// Reads `dir`'s manifest and tally and checks that they agree.
+    /// Reads `dir`'s manifest and tally (the manifest known to be there) and checks that they agree.
     fn read(dir: &Path) -> anyhow::Result<ShardDir> {
-        for name in ["manifest.json", "tally.json"] {
-            if !dir.join(name).is_file() {
-                bail!("{} holds no {name}: not the result directory of a finished batch", dir.display());
-            }
+        if !dir.join("tally.json").is_file() {
+            bail!("{} holds no tally.json: not the result directory of a finished batch", dir.display());
         }
         let manifest = Manifest::read(&dir.join("manifest.json"))?;
         let tally = TallyFile::read(&dir.join("tally.json"))?;
@@ -72,12 +79,6 @@ impl ShardDir {
         Ok(ShardDir { dir: dir.to_path_buf(), manifest, tally })
     }
 
-    /// `[start, end)` as `start..end`, for messages.
-    fn range(&self) -> String {
-        let [start, end] = self.tally.run_range;
-        format!("runs {start}..{end}")
-    }
-
     fn has_runs_csv(&self) -> bool {
         self.manifest.per_run && self.dir.join("runs.csv").is_file()
     }
@@ -87,11 +88,63 @@ impl ShardDir {
     }
 }
 
-/// Merges the shard directories of `settings` into `settings.out`.
+/// One shard directory of a sweep, read and checked on its own.
+struct SweepShard {
+    dir: PathBuf,
+    manifest: SweepManifest,
+}
+
+impl SweepShard {
+    /// Reads `dir`'s manifest and checks that `sweep.csv` is there.
+    fn read(dir: &Path) -> anyhow::Result<SweepShard> {
+        if !dir.join("sweep.csv").is_file() {
+            bail!("{} holds no sweep.csv: not the result directory of a finished sweep", dir.display());
+        }
+        let path = dir.join("manifest.json");
+        let manifest: SweepManifest = export::read_json(&path)?;
+        let [start, end] = manifest.point_range;
+        let points = manifest.identity.points.len();
+        if !(start <= end && end <= points) {
+            bail!("{}: `point_range` [{start}, {end}] is not within the sweep's {points} points", path.display());
+        }
+        Ok(SweepShard { dir: dir.to_path_buf(), manifest })
+    }
+
+    /// Whether the shard holds `sweep_states.csv` and `sweep_blocs.csv`.
+    fn has_per_point(&self) -> bool {
+        self.manifest.per_point && export::SWEEP_TABLES.iter().all(|name| self.dir.join(name).is_file())
+    }
+}
+
+/// Whether `dir` holds a sweep (its manifest's `command` is `sweep`) rather than a batch.
+fn is_sweep(dir: &Path) -> anyhow::Result<bool> {
+    let path = dir.join("manifest.json");
+    if !path.is_file() {
+        bail!("{} holds no manifest.json: not the result directory of a finished batch or sweep", dir.display());
+    }
+    let manifest: serde_json::Value = export::read_json(&path)?;
+    Ok(manifest.get("command").and_then(serde_json::Value::as_str) == Some("sweep"))
+}
+
+/// Merges the shard directories of `settings` into `settings.out`: the
+/// shards of one batch, or of one sweep.
 pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
     anyhow::ensure!(!settings.dirs.is_empty(), "no directory to merge");
+    let sweeps = settings.dirs.iter().map(|dir| is_sweep(dir)).collect::<anyhow::Result<Vec<_>>>()?;
+    let sweep = sweeps.iter().position(|&sweep| sweep);
+    let batch = sweeps.iter().position(|&sweep| !sweep);
+    match (sweep, batch) {
+        (Some(sweep), Some(batch)) => bail!(
+            "{} is the result directory of a sweep and {} that of a batch: merge joins the shards of one batch \
+             or of one sweep, not both",
+            settings.dirs[sweep].display(),
+            settings.dirs[batch].display()
+        ),
+        (Some(_), None) => return merge_sweep(settings, started, clock),
+        _ => {}
+    }
     let mut shards = settings.dirs.iter().map(|dir| ShardDir::read(dir)).collect::<anyhow::Result<Vec<_>>>()?;
     let first = &shards[0];
     for shard in &shards[1..] {
@@ -105,7 +158,8 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
     }
     let identity = first.tally.identity.clone();
     shards.sort_by_key(|shard| shard.tally.run_range);
-    check_coverage(&shards, identity.runs)?;
+    let ranges: Vec<(&Path, [u64; 2])> = shards.iter().map(|s| (s.dir.as_path(), s.tally.run_range)).collect();
+    check_coverage(&ranges, identity.runs, "runs")?;
 
     let mut tally = shards[0].tally.tally.clone();
     for shard in &shards[1..] {
@@ -119,11 +173,7 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         format!("{}/tally.json does not fit the scenario {}", reference.dir.display(), reference.manifest.scenario_path)
     })?;
 
-    for shard in &shards {
-        if same_dir(&shard.dir, &settings.out) {
-            bail!("--out {} is one of the directories to merge; choose another", settings.out.display());
-        }
-    }
+    check_out(settings)?;
     let mut out = OutputDir::create(&settings.out, settings.force)?;
     let per_run = shards.iter().all(ShardDir::has_runs_csv);
     if per_run {
@@ -150,41 +200,97 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
     let tally = TallyFile { identity: identity.clone(), run_range: [0, identity.runs], tally };
     let commit = export::write_batch(out, &scenario, &tally, &manifest, || false)?;
     debug_assert_eq!(commit, Commit::Done);
-    Ok(MergeReport { out: settings.out.clone(), manifest, shards: shards.len() })
+    Ok(MergeReport { out: settings.out.clone(), holds: format!("{} runs", manifest.runs), shards: shards.len() })
 }
 
-/// Checks that the ranges of `shards` (sorted by start) are disjoint and
-/// together exactly `0..runs`.
-fn check_coverage(shards: &[ShardDir], runs: u64) -> anyhow::Result<()> {
-    let mut next = 0;
-    let mut previous: Option<&ShardDir> = None;
-    for shard in shards {
-        let [start, end] = shard.tally.run_range;
-        match previous {
-            Some(before) if start < next => bail!(
-                "{} ({}) overlaps {} ({})",
+/// Merges the shards of one sweep: `sweep.csv` (and the per-point tables
+/// when every shard has them) joined in point order, and the manifest of
+/// the whole sweep.
+fn merge_sweep(settings: &MergeSettings, started: SystemTime, clock: Instant) -> anyhow::Result<MergeReport> {
+    let mut shards = settings.dirs.iter().map(|dir| SweepShard::read(dir)).collect::<anyhow::Result<Vec<_>>>()?;
+    let first = &shards[0];
+    for shard in &shards[1..] {
+        if let Some((field, theirs, ours)) =
+            export::tally::first_difference(&first.manifest.identity, &shard.manifest.identity)
+        {
+            bail!(
+                "{} is not a shard of the sweep in {}: its `{field}` is {ours}, not {theirs}",
                 shard.dir.display(),
-                shard.range(),
-                before.dir.display(),
-                before.range()
+                first.dir.display()
+            );
+        }
+    }
+    let identity: SweepIdentity = first.manifest.identity.clone();
+    let points = identity.points.len();
+    shards.sort_by_key(|shard| shard.manifest.point_range);
+    let ranges: Vec<(&Path, [u64; 2])> =
+        shards.iter().map(|s| (s.dir.as_path(), s.manifest.point_range.map(|p| p as u64))).collect();
+    check_coverage(&ranges, points as u64, "points")?;
+    check_out(settings)?;
+
+    let mut out = OutputDir::create(&settings.out, settings.force)?;
+    let per_point = shards.iter().all(SweepShard::has_per_point);
+    let tables = if per_point { &export::SWEEP_TABLES[..] } else { &export::SWEEP_TABLES[..1] };
+    for &name in tables {
+        let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join(name)).collect();
+        export::concatenate_sweep_table(&mut out, name, &identity.parameters, &parts)?;
+    }
+    let manifest = SweepManifest {
+        command: "sweep".into(),
+        scenario_path: shards[0].manifest.scenario_path.clone(),
+        identity,
+        per_point,
+        point_range: [0, points],
+        shard: None,
+        threads: 1,
+        started: manifest::utc_timestamp(started),
+        finished: manifest::utc_timestamp(SystemTime::now()),
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        command_line: settings.command_line.clone(),
+    };
+    manifest.write(&mut out)?;
+    out.commit()?;
+    let holds = format!("{points} points x {} runs", manifest.identity.runs);
+    Ok(MergeReport { out: settings.out.clone(), holds, shards: shards.len() })
+}
+
+/// Refuses an `--out` that is one of the directories to merge.
+fn check_out(settings: &MergeSettings) -> anyhow::Result<()> {
+    if settings.dirs.iter().any(|dir| same_dir(dir, &settings.out)) {
+        bail!("--out {} is one of the directories to merge; choose another", settings.out.display());
+    }
+    Ok(())
+}
+
+/// Checks that `ranges` (each directory's `[start, end)` of the `unit`,
+/// `runs` or `points`, sorted by start) are disjoint and together exactly
+/// `0..total`.
+fn check_coverage(ranges: &[(&Path, [u64; 2])], total: u64, unit: &str) -> anyhow::Result<()> {
+    let span = |[start, end]: [u64; 2]| format!("{unit} {start}..{end}");
+    let mut next = 0;
+    let mut previous: Option<(&Path, [u64; 2])> = None;
+    for &(dir, range) in ranges {
+        let [start, end] = range;
+        match previous {
+            Some((before, before_range)) if start < next => {
+                bail!("{} ({}) overlaps {} ({})", dir.display(), span(range), before.display(), span(before_range))
+            }
+            Some((before, _)) if start > next => bail!(
+                "{unit} {next}..{start} are in no directory given (between {} and {}); merge needs every shard",
+                before.display(),
+                dir.display()
             ),
-            Some(before) if start > next => bail!(
-                "runs {next}..{start} are in no directory given (between {} and {}); merge needs every shard",
-                before.dir.display(),
-                shard.dir.display()
-            ),
-            None if start > 0 => bail!(
-                "runs 0..{start} are in no directory given (before {}); merge needs every shard",
-                shard.dir.display()
-            ),
+            None if start > 0 => {
+                bail!("{unit} 0..{start} are in no directory given (before {}); merge needs every shard", dir.display())
+            }
             _ => {}
         }
         next = end;
-        previous = Some(shard);
+        previous = Some((dir, range));
     }
-    if next < runs {
-        let last = previous.expect("at least one shard");
-        bail!("runs {next}..{runs} are in no directory given (after {}); merge needs every shard", last.dir.display());
+    if next < total {
+        let (last, _) = previous.expect("at least one shard");
+        bail!("{unit} {next}..{total} are in no directory given (after {}); merge needs every shard", last.display());
     }
     Ok(())
 }

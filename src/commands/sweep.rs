@@ -3,9 +3,10 @@
 //! The rows of every finished point are flushed and checkpointed (the
 //! number of points done and the tables' lengths, [`SweepCheckpoint`]); a
 //! stopped sweep keeps the checkpoint and `--resume` continues at the next
-//! point, writing the bytes an uninterrupted sweep would. With a shard only
-//! a contiguous range of the points is simulated (point indices stay
-//! global); the CLI does not offer it yet, as `merge` does not read sweeps.
+//! point, writing the bytes an uninterrupted sweep would. With `--shard`
+//! only a contiguous range of the points is simulated (point indices stay
+//! global, the manifest records `point_range` and `shard`); `merge` joins
+//! the shards' directories into the whole sweep's.
 
 use super::{Interrupted, Shard};
 use crate::batch::{self, BatchError};
@@ -30,7 +31,7 @@ pub struct SweepSettings {
     pub design: Option<DesignSpec>,
     /// Also write `sweep_states.csv` and `sweep_blocs.csv`.
     pub per_point: bool,
-    /// Only one shard of the points (library only for now: `merge` does not read sweeps yet).
+    /// Only one shard of the points (`--shard I/N`).
     pub shard: Option<Shard>,
     /// Result directory (default `results/<stem>-sweep`).
     pub out: Option<PathBuf>,
@@ -125,14 +126,20 @@ pub fn plan_and_design(settings: &SweepSettings, text: &str) -> anyhow::Result<(
     Ok((plan, design))
 }
 
-/// The points of shard `shard` of `count` points (all without a shard).
-pub(crate) fn shard_points(shard: Option<Shard>, count: usize) -> std::ops::Range<usize> {
+/// The points of shard `shard` of `count` points (all without a shard);
+/// an empty shard (more shards than points) is refused.
+pub(crate) fn shard_points(shard: Option<Shard>, count: usize) -> anyhow::Result<std::ops::Range<usize>> {
     match shard {
         Some(Shard { index, count: shards }) => {
             let range = batch::shard_range(count as u64, index - 1, shards);
-            range.start as usize..range.end as usize
+            anyhow::ensure!(
+                !range.is_empty(),
+                "--shard {index}/{shards} of {count} points is empty: {shards} shards need at least {shards} points \
+                 (use fewer shards)"
+            );
+            Ok(range.start as usize..range.end as usize)
         }
-        None => 0..count,
+        None => Ok(0..count),
     }
 }
 
@@ -152,16 +159,9 @@ pub fn sweep(
         .with_context(|| format!("cannot read {}", settings.plan.scenario.display()))?;
     let (plan, design) = plan_and_design(settings, &text)?;
     let plan = &plan;
+    let range = shard_points(settings.shard, design.points.len())?;
     let runs = sweep::check_points(plan, &design)?;
     anyhow::ensure!(runs > 0, "--runs must be at least 1");
-    let range = shard_points(settings.shard, design.points.len());
-    if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
-        anyhow::bail!(
-            "--shard {index}/{count} of {} points is empty: {count} shards need at least {count} points \
-             (use fewer shards)",
-            design.points.len()
-        );
-    }
     let identity = SweepIdentity {
         tool: "ungasim".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),

@@ -206,3 +206,26 @@ impl SweepWriter {
         Ok(())
     }
 }
+
+/// A sweep's tables: `sweep.csv`, and with `--per-point` the other two.
+pub const SWEEP_TABLES: [&str; 3] = ["sweep.csv", "sweep_states.csv", "sweep_blocs.csv"];
+
+/// Stages the sweep table `name` (one of [`SWEEP_TABLES`]) of a sweep over
+/// `params` in `out`: its header once, then the rows of `parts` (the shards'
+/// tables, each starting with that header) in order.
+pub fn concatenate_sweep_table(
+    out: &mut OutputDir,
+    name: &'static str,
+    params: &[String],
+    parts: &[impl AsRef<Path>],
+) -> Result<(), ExportError> {
+    let columns: Vec<String> = match name {
+        "sweep.csv" => summary::header(),
+        "sweep_states.csv" => states::HEADER.map(String::from).to_vec(),
+        "sweep_blocs.csv" => blocs::HEADER.map(String::from).to_vec(),
+        other => unreachable!("{other} is not a sweep table"),
+    };
+    let header: Vec<String> =
+        std::iter::once("point".to_string()).chain(params.iter().cloned()).chain(columns).collect();
+    super::runs::concatenate(out, name, &super::runs::header_line(&header), parts)
+}

@@ -145,3 +145,97 @@ fn anything_but_the_shards_of_one_batch_is_refused_naming_directory_and_field() 
     assert!(text(&again.get_output().stderr).contains("--force"));
     merge(&[a, b, c], a).code(1);
 }
+
+const SWEEP_SCENARIO: &str = "scenarios/oewg-vs-gge-2018.toml";
+/// Eight points, 200 runs each, with the per-point tables.
+const SWEEP_ARGS: [&str; 7] = [
+    "--vary",
+    "model.conformity=0.2,0.4,0.6,0.8",
+    "--vary",
+    "blocs.EU.cohesion=0.5,0.9",
+    "--runs",
+    "200",
+    "--per-point",
+];
+
+/// `ungasim sweep SWEEP_SCENARIO --out OUT --quiet SWEEP_ARGS ARGS...`, run.
+fn sweep_command(out: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    ungasim().arg("sweep").arg(SWEEP_SCENARIO).args(["--quiet", "--out"]).arg(out).args(SWEEP_ARGS).args(args).assert()
+}
+
+/// `sweep --shard I/3` into `root/NAME` for I = 1, 2, 3, with `args`.
+fn sweep_shards(root: &Path, name: &str, args: &[&str]) -> Vec<PathBuf> {
+    (1..=3)
+        .map(|i| {
+            let dir = root.join(format!("{name}{i}"));
+            sweep_command(&dir, &[&["--shard", &format!("{i}/3")][..], args].concat()).success();
+            dir
+        })
+        .collect()
+}
+
+#[test]
+fn merged_sweep_shards_are_the_unsharded_sweep_byte_for_byte() {
+    let tmp = temp_dir();
+    let root = tmp.path();
+    let whole = root.join("whole");
+    sweep_command(&whole, &[]).success();
+    let parts = sweep_shards(root, "shard", &[]);
+    let ranges: Vec<serde_json::Value> = parts.iter().map(|dir| crate::common::manifest_result(dir)).collect();
+    assert_eq!(ranges[1]["point_range"], serde_json::json!([2, 5]), "shard 2/3 of 8 points");
+    assert_eq!(ranges[1]["shard"], serde_json::json!([2, 3]));
+    let merged = root.join("merged");
+    merge(&[&parts[2], &parts[0], &parts[1]], &merged).success();
+    assert_same_batch(&whole, &merged, "merged sweep shards vs the whole sweep");
+    for name in ["sweep.csv", "sweep_states.csv", "sweep_blocs.csv"] {
+        assert!(merged.join(name).is_file(), "{name} missing");
+    }
+
+    // Without the per-point tables in one shard, they are left out.
+    let partial = copy(&parts[1], root, "partial");
+    fs::remove_file(partial.join("sweep_blocs.csv")).unwrap();
+    let without = root.join("without");
+    merge(&[&parts[0], &partial, &parts[2]], &without).success();
+    let files = crate::common::entry_names(&without);
+    assert_eq!(files, ["manifest.json", "sweep.csv"]);
+    assert_eq!(fs::read(without.join("sweep.csv")).unwrap(), fs::read(whole.join("sweep.csv")).unwrap());
+    assert_eq!(crate::common::manifest_result(&without)["per_point"], false);
+
+    // More shards than points is refused before anything is written.
+    let empty = root.join("empty");
+    let refused = sweep_command(&empty, &["--shard", "1/9"]).code(1);
+    assert!(text(&refused.get_output().stderr).contains("--shard 1/9 of 8 points is empty"));
+    assert!(!empty.exists());
+}
+
+#[test]
+fn anything_but_the_shards_of_one_sweep_is_refused() {
+    let tmp = temp_dir();
+    let root = tmp.path();
+    let parts = sweep_shards(root, "shard", &[]);
+    let [a, b, c] = [&parts[0], &parts[1], &parts[2]].map(PathBuf::as_path);
+    let other_seed = root.join("seed2");
+    sweep_command(&other_seed, &["--shard", "2/3", "--seed", "74"]).success();
+    let run = root.join("run");
+    run_command(SWEEP_SCENARIO, &run, &["--runs", "200"]).assert().success();
+
+    let cases: Vec<(Vec<&Path>, Vec<&str>)> = vec![
+        (vec![a, &other_seed, c], vec!["seed2", "not a shard of the sweep", "`seed`", "74"]),
+        (vec![a, c], vec!["points 2..5 are in no directory given", "shard1", "shard3"]),
+        (vec![b, c], vec!["points 0..2", "no directory", "shard2"]),
+        (vec![a, b, b, c], vec!["shard2", "overlaps", "points 2..5"]),
+        (vec![a, &run, c], vec!["shard1", "a sweep", "run", "a batch", "not both"]),
+        (vec![&run, a, b, c], vec!["shard1", "a sweep", "run", "a batch", "not both"]),
+    ];
+    let out = root.join("merged");
+    for (dirs, expected) in cases {
+        let refused = merge(&dirs, &out).code(1);
+        let stderr = text(&refused.get_output().stderr);
+        assert_eq!(stderr.lines().count(), 1, "{dirs:?}: not one line: {stderr}");
+        for word in expected {
+            assert!(stderr.contains(word), "{dirs:?}: `{word}` not in {stderr}");
+        }
+        assert!(!out.exists(), "{dirs:?}: a refused merge wrote {}", out.display());
+    }
+    merge(&[a, b, c], &out).success();
+}
