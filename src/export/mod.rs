@@ -24,6 +24,7 @@ pub mod lock;
 pub mod manifest;
 mod runs;
 mod states;
+mod streamed;
 mod summary;
 mod sweep;
 pub mod tally;

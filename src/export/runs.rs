@@ -3,12 +3,13 @@
 //! shards of a batch by `merge`.
 
 use super::csvfmt::Fixed6;
-use super::{ExportError, OutputDir, csv_error, csv_writer};
+use super::streamed::StreamedCsv;
+use super::{ExportError, OutputDir};
 use crate::batch::RunRecord;
 use crate::model::Scenario;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The columns every `runs.csv` starts with; one column per `[[uncertain]]`
 /// entry follows (see [`header`]).
@@ -40,46 +41,39 @@ pub fn row(record: &RunRecord, scenario: &Scenario) -> Vec<String> {
 
 /// A staged `runs.csv` that records are appended to.
 pub struct RunsWriter<'s> {
-    writer: csv::Writer<BufWriter<File>>,
-    path: PathBuf,
+    csv: StreamedCsv,
     scenario: &'s Scenario,
 }
 
 impl<'s> RunsWriter<'s> {
     /// Stages `runs.csv` in `out` and writes its header.
     pub fn create(out: &mut OutputDir, scenario: &'s Scenario) -> Result<RunsWriter<'s>, ExportError> {
-        let (file, path) = out.stage("runs.csv")?;
-        let writer = csv_writer(file, &header(scenario)).map_err(|e| csv_error(&path, e))?;
-        Ok(RunsWriter { writer, path, scenario })
+        Ok(RunsWriter { csv: StreamedCsv::create(out, "runs.csv", &header(scenario))?, scenario })
     }
 
     /// Continues the partial `runs.csv` of a checkpoint, cut to its first
     /// `bytes` (see [`OutputDir::reopen_partial`]).
     pub fn reopen(out: &mut OutputDir, scenario: &'s Scenario, bytes: u64) -> Result<RunsWriter<'s>, ExportError> {
-        let (file, path) = out.reopen_partial("runs.csv", bytes)?;
-        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
-        Ok(RunsWriter { writer, path, scenario })
+        Ok(RunsWriter { csv: StreamedCsv::reopen(out, "runs.csv", bytes)?, scenario })
     }
 
     /// Flushes what was appended and returns the file's length in bytes
     /// (for a checkpoint).
     pub fn flush(&mut self) -> Result<u64, ExportError> {
-        let io_error = |source| ExportError::io("write", &self.path, source);
-        self.writer.flush().map_err(io_error)?;
-        Ok(self.writer.get_ref().get_ref().metadata().map_err(io_error)?.len())
+        self.csv.len()
     }
 
     /// Appends records (already in run order).
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), ExportError> {
         for record in records {
-            self.writer.write_record(row(record, self.scenario)).map_err(|e| csv_error(&self.path, e))?;
+            self.csv.write_record(row(record, self.scenario))?;
         }
         Ok(())
     }
 
     /// Flushes the file.
     pub fn finish(mut self) -> Result<(), ExportError> {
-        self.writer.flush().map_err(|source| ExportError::io("write", &self.path, source))
+        self.csv.flush()
     }
 }
 

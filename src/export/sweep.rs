@@ -4,13 +4,12 @@
 //! and `sweep_blocs.csv`: the `states.csv` and `blocs.csv` rows of every
 //! point, after the same `point` and parameter columns.
 
-use super::{ExportError, OutputDir, blocs, csv_error, csv_writer, states, summary};
+use super::streamed::StreamedCsv;
+use super::{ExportError, OutputDir, blocs, states, summary};
 use crate::aggregate::Tally;
 use crate::model::Scenario;
 use serde::{Deserialize, Serialize};
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a sweep's rows are the rows of: two sweeps (or shards, or a
 /// checkpoint and a sweep) are the same only if all of these agree.
@@ -92,8 +91,7 @@ impl SweepCheckpoint {
 
 /// One staged CSV file of a sweep.
 struct Table {
-    writer: csv::Writer<io::BufWriter<fs::File>>,
-    path: PathBuf,
+    csv: StreamedCsv,
 }
 
 impl Table {
@@ -104,25 +102,19 @@ impl Table {
         params: &[String],
         columns: impl IntoIterator<Item = String>,
     ) -> Result<Table, ExportError> {
-        let (file, path) = out.stage(name)?;
         let header: Vec<String> =
             std::iter::once("point".to_string()).chain(params.iter().cloned()).chain(columns).collect();
-        let writer = csv_writer(file, &header).map_err(|e| csv_error(&path, e))?;
-        Ok(Table { writer, path })
+        Ok(Table { csv: StreamedCsv::create(out, name, &header)? })
     }
 
     /// Reopens the partial `name` of a checkpoint, cut to `bytes`.
     fn reopen(out: &mut OutputDir, name: &'static str, bytes: u64) -> Result<Table, ExportError> {
-        let (file, path) = out.reopen_partial(name, bytes)?;
-        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(io::BufWriter::new(file));
-        Ok(Table { writer, path })
+        Ok(Table { csv: StreamedCsv::reopen(out, name, bytes)? })
     }
 
     /// Flushes and returns the file's length.
     fn len(&mut self) -> Result<u64, ExportError> {
-        let io_error = |source| ExportError::io("write", &self.path, source);
-        self.writer.flush().map_err(io_error)?;
-        Ok(self.writer.get_ref().get_ref().metadata().map_err(io_error)?.len())
+        self.csv.len()
     }
 
     /// Writes `rows` (each serialised as its own file's row) after the point's columns, and flushes.
@@ -133,9 +125,9 @@ impl Table {
         rows: impl IntoIterator<Item = R>,
     ) -> Result<(), ExportError> {
         for row in rows {
-            self.writer.serialize((point, values, row)).map_err(|e| csv_error(&self.path, e))?;
+            self.csv.serialize((point, values, row))?;
         }
-        self.writer.flush().map_err(|source| ExportError::io("write", &self.path, source))
+        self.csv.flush()
     }
 }
 
@@ -196,9 +188,9 @@ impl SweepWriter {
     ) -> Result<(), ExportError> {
         for row in summary::rows(scenario, tally) {
             let record = std::iter::once(point.to_string()).chain(values.iter().cloned()).chain(row);
-            self.summary.writer.write_record(record).map_err(|e| csv_error(&self.summary.path, e))?;
+            self.summary.csv.write_record(record)?;
         }
-        self.summary.writer.flush().map_err(|source| ExportError::io("write", &self.summary.path, source))?;
+        self.summary.csv.flush()?;
         if let Some((states_table, blocs_table)) = &mut self.per_point {
             states_table.write(point, values, states::rows(scenario, tally))?;
             blocs_table.write(point, values, blocs::rows(scenario, tally))?;

@@ -6,12 +6,11 @@
 //! exactly as `runs.csv`.
 
 use super::runs::{concatenate, header_line};
-use super::{ExportError, OutputDir, csv_error, csv_writer};
+use super::streamed::StreamedCsv;
+use super::{ExportError, OutputDir};
 use crate::batch::RunRecord;
 use crate::model::{Scenario, Vote};
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The header row.
 pub const HEADER: [&str; 3] = ["run", "proposal", "votes"];
@@ -33,48 +32,40 @@ pub fn letters(votes: &[Vote]) -> String {
 
 /// A staged `votes.csv` that records are appended to.
 pub struct VotesWriter<'s> {
-    writer: csv::Writer<BufWriter<File>>,
-    path: PathBuf,
+    csv: StreamedCsv,
     scenario: &'s Scenario,
 }
 
 impl<'s> VotesWriter<'s> {
     /// Stages `votes.csv` in `out` and writes its header.
     pub fn create(out: &mut OutputDir, scenario: &'s Scenario) -> Result<VotesWriter<'s>, ExportError> {
-        let (file, path) = out.stage("votes.csv")?;
-        let writer = csv_writer(file, &HEADER).map_err(|e| csv_error(&path, e))?;
-        Ok(VotesWriter { writer, path, scenario })
+        Ok(VotesWriter { csv: StreamedCsv::create(out, "votes.csv", &HEADER)?, scenario })
     }
 
     /// Continues the partial `votes.csv` of a checkpoint, cut to its first
     /// `bytes` (see [`OutputDir::reopen_partial`]).
     pub fn reopen(out: &mut OutputDir, scenario: &'s Scenario, bytes: u64) -> Result<VotesWriter<'s>, ExportError> {
-        let (file, path) = out.reopen_partial("votes.csv", bytes)?;
-        let writer = csv::WriterBuilder::new().has_headers(false).from_writer(BufWriter::new(file));
-        Ok(VotesWriter { writer, path, scenario })
+        Ok(VotesWriter { csv: StreamedCsv::reopen(out, "votes.csv", bytes)?, scenario })
     }
 
     /// Flushes what was appended and returns the file's length in bytes
     /// (for a checkpoint).
     pub fn flush(&mut self) -> Result<u64, ExportError> {
-        let io_error = |source| ExportError::io("write", &self.path, source);
-        self.writer.flush().map_err(io_error)?;
-        Ok(self.writer.get_ref().get_ref().metadata().map_err(io_error)?.len())
+        self.csv.len()
     }
 
     /// Appends records (already in run order, with their votes).
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), ExportError> {
         for record in records {
-            let row =
-                [record.run.to_string(), self.scenario.proposals[record.proposal].id.clone(), letters(&record.votes)];
-            self.writer.write_record(&row).map_err(|e| csv_error(&self.path, e))?;
+            let id = &self.scenario.proposals[record.proposal].id;
+            self.csv.write_record([record.run.to_string().as_str(), id, &letters(&record.votes)])?;
         }
         Ok(())
     }
 
     /// Flushes the file.
     pub fn finish(mut self) -> Result<(), ExportError> {
-        self.writer.flush().map_err(|source| ExportError::io("write", &self.path, source))
+        self.csv.flush()
     }
 }
 
