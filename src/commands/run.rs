@@ -335,28 +335,47 @@ fn check_resumable(
     settings: &RunSettings,
     out: &Path,
 ) -> anyhow::Result<()> {
+    refuse_another_checkpoint(
+        out,
+        ("batch", "runs"),
+        checkpoint.done.identity.difference(identity),
+        (checkpoint.batch_range, [range.start, range.end]),
+        &[
+            ("--per-run", checkpoint.runs_csv_bytes.is_some(), settings.per_run),
+            ("--per-state", checkpoint.votes_csv_bytes.is_some(), settings.per_state),
+        ],
+    )
+}
+
+/// The refusals shared by `run --resume` and `sweep --resume`, in order: a
+/// checkpoint of another `kind` (`difference` names the first identity field
+/// that differs), of another range of `unit`s (`ranges`: the checkpoint's,
+/// this command's), or made with an output option on one side only
+/// (`options`: name, the checkpoint's, this command's).
+pub(super) fn refuse_another_checkpoint<T: PartialEq + std::fmt::Display>(
+    out: &Path,
+    (kind, unit): (&str, &str),
+    difference: Option<(String, String, String)>,
+    (theirs, ours): ([T; 2], [T; 2]),
+    options: &[(&str, bool, bool)],
+) -> anyhow::Result<()> {
     let path = out.join(export::CHECKPOINT_FILE);
     let advice = "run without --resume and with --force to discard it";
-    if let Some((field, theirs, ours)) = checkpoint.done.identity.difference(identity) {
+    if let Some((field, theirs, ours)) = difference {
         anyhow::bail!(
-            "{} is the checkpoint of another batch: its {field} is {theirs}, this command's {ours}; {advice}",
+            "{} is the checkpoint of another {kind}: its {field} is {theirs}, this command's {ours}; {advice}",
             path.display()
         );
     }
-    let [start, end] = checkpoint.batch_range;
-    if [start, end] != [range.start, range.end] {
+    if theirs != ours {
+        let [[start, end], [from, to]] = [theirs, ours];
         anyhow::bail!(
-            "{} is the checkpoint of runs {start}..{end}, this command simulates runs {}..{} (another --shard); {advice}",
-            path.display(),
-            range.start,
-            range.end
+            "{} is the checkpoint of {unit} {start}..{end}, this command simulates {unit} {from}..{to} (another --shard); {advice}",
+            path.display()
         );
     }
     let with = |yes: bool| if yes { "with" } else { "without" };
-    for (option, theirs, ours) in [
-        ("--per-run", checkpoint.runs_csv_bytes.is_some(), settings.per_run),
-        ("--per-state", checkpoint.votes_csv_bytes.is_some(), settings.per_state),
-    ] {
+    for &(option, theirs, ours) in options {
         if theirs != ours {
             anyhow::bail!(
                 "{} was made {} {option}, this command is {} it; {advice}",

@@ -251,32 +251,11 @@ fn check_resumable(
     per_point: bool,
     out: &Path,
 ) -> anyhow::Result<()> {
-    let path = out.join(export::CHECKPOINT_FILE);
-    let advice = "run without --resume and with --force to discard it";
-    if let Some((field, theirs, ours)) = export::tally::first_difference(&checkpoint.identity, identity) {
-        anyhow::bail!(
-            "{} is the checkpoint of another sweep: its {field} is {theirs}, this command's {ours}; {advice}",
-            path.display()
-        );
-    }
-    let [start, end] = checkpoint.point_range;
-    if [start, end] != [range.start, range.end] {
-        anyhow::bail!(
-            "{} is the checkpoint of points {start}..{end}, this command simulates points {}..{} (another --shard); {advice}",
-            path.display(),
-            range.start,
-            range.end
-        );
-    }
-    let theirs = checkpoint.bytes.sweep_states_csv.is_some();
-    if theirs != per_point {
-        let with = |yes: bool| if yes { "with" } else { "without" };
-        anyhow::bail!(
-            "{} was made {} --per-point, this command is {} it; {advice}",
-            path.display(),
-            with(theirs),
-            with(per_point)
-        );
-    }
-    Ok(())
+    super::run::refuse_another_checkpoint(
+        out,
+        ("sweep", "points"),
+        export::tally::first_difference(&checkpoint.identity, identity),
+        (checkpoint.point_range, [range.start, range.end]),
+        &[("--per-point", checkpoint.bytes.sweep_states_csv.is_some(), per_point)],
+    )
 }
