@@ -35,6 +35,7 @@ pub mod commands;
 pub mod compare;
 pub mod date;
 pub mod engine;
+pub mod exit;
 pub mod export;
 pub mod fit;
 pub mod history;

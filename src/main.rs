@@ -1,8 +1,8 @@
 //! The `ungasim` binary: parse the command line, call the library, report
 //! errors once. All logic lives in the library.
 //!
-//! Exit status: 0 success (a closed stdout included), 1 error, 128 + signal
-//! for a batch stopped by SIGINT (130) or SIGTERM (143).
+//! Exit statuses: see [`ungasim::exit`] (0 success, 1 bad input, 2 usage,
+//! 3 results not written, 130/143 interrupted).
 
 use anyhow::Context;
 use clap::Parser;
@@ -11,23 +11,35 @@ use std::io::Write;
 use std::process::ExitCode;
 use ungasim::cli::{Cli, Command};
 use ungasim::interrupt::Interrupt;
-use ungasim::{commands, scenario};
+use ungasim::{commands, exit, scenario};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print and exit 0; a command line clap
+        // cannot parse gets one line and status 2.
+        Err(error)
+            if !error.use_stderr()
+                || error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            eprintln!("{}", exit::usage_line(&error));
+            return ExitCode::from(exit::USAGE);
+        }
+    };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
-        Err(error) => match error.downcast_ref::<commands::Interrupted>() {
-            Some(interrupted) => {
-                eprintln!("{interrupted}");
-                ExitCode::from(interrupted.exit_status())
+        Err(error) => {
+            let status = exit::status(&error);
+            match error.downcast_ref::<commands::Interrupted>() {
+                Some(interrupted) => eprintln!("{interrupted}"),
+                None if status == exit::OK => {}
+                None => eprintln!("error: {error:#}"),
             }
-            None => {
-                eprintln!("error: {error:#}");
-                ExitCode::FAILURE
-            }
-        },
+            ExitCode::from(status)
+        }
     }
 }
 
@@ -148,18 +160,4 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 /// hides itself otherwise) and without `--quiet`.
 fn progress_target(quiet: bool) -> ProgressDrawTarget {
     if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() }
-}
-
-/// A closed stdout (`ungasim states | head`) is a normal end, not an error.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    use std::io::ErrorKind::BrokenPipe;
-    error.chain().any(|cause| {
-        let io = cause.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
-        let csv = cause.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
-            csv::ErrorKind::Io(io) => Some(io.kind()),
-            _ => None,
-        });
-        let json = cause.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind);
-        [io, csv, json].contains(&Some(BrokenPipe))
-    })
 }

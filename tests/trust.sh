@@ -117,14 +117,14 @@ start "$out" --runs 200000 --per-run --threads 1
 first=$PID
 wait_for has_text "$out/.ungasim.lock"
 run "$out" --runs 1000 --seed 5 --per-run --force
-if [[ $STATUS == 1 && $ERR == *"PID $first"* ]] && ((MS < 5000)); then
+if [[ $STATUS == 3 && $ERR == *"PID $first"* ]] && ((MS < 5000)); then
     pass "a second writer (--force) is refused at once, naming the holder's PID"
 else
     fail "a second writer (--force) is refused at once, naming the holder's PID" \
         "status $STATUS after $MS ms: $ERR"
 fi
 run "$out" --runs 1000
-[[ $STATUS == 1 && $ERR == *"PID $first"* ]] && pass "a second writer (no --force) is refused too" ||
+[[ $STATUS == 3 && $ERR == *"PID $first"* ]] && pass "a second writer (no --force) is refused too" ||
     fail "a second writer (no --force) is refused too" "status $STATUS: $ERR"
 finish "$first"
 rows=$(wc -l <"$out/runs.csv" 2>/dev/null)
@@ -140,13 +140,13 @@ out=$WORK/readonly
 mkdir "$out"
 if make_unwritable "$out"; then
     run "$out" --runs 2000000
-    if [[ $STATUS == 1 && $ERR == *"$out"*"not writable"* ]] && ((MS < 5000)); then
+    if [[ $STATUS == 3 && $ERR == *"$out"*"not writable"* ]] && ((MS < 5000)); then
         pass "an unwritable directory ($HOW) is refused before simulating ($MS ms)"
     else
         fail "an unwritable directory ($HOW) is refused before simulating" "status $STATUS after $MS ms: $ERR"
     fi
     run "$out/new" --runs 2000000
-    [[ $STATUS == 1 && $ERR == *"$out/new"* ]] && pass "a result directory that cannot be created is refused, named" ||
+    [[ $STATUS == 3 && $ERR == *"$out/new"* ]] && pass "a result directory that cannot be created is refused, named" ||
         fail "a result directory that cannot be created is refused, named" "status $STATUS: $ERR"
 else
     skip "unwritable directory" "no read-only tmpfs mount, no chattr +i, and root ignores chmod"
@@ -242,7 +242,7 @@ mkdir "$out"
 if small_disk "$out" 1m; then
     run "$out/results" --runs 200000 --per-run
     # runs.csv fills the disk, or the checkpoint written after it does.
-    if [[ $STATUS == 1 && ($ERR == *"$out/results/.runs.csv.partial"* || $ERR == *"$out/results/.checkpoint.json"*) &&
+    if [[ $STATUS == 3 && ($ERR == *"$out/results/.runs.csv.partial"* || $ERR == *"$out/results/.checkpoint.json"*) &&
         $ERR == *"No space left on device"* && -z $(entries "$out/results") ]]; then
         pass "a full disk (runs.csv) gives an error naming the file, and leaves nothing"
     else
@@ -257,7 +257,7 @@ mkdir "$out"
 # Room for the checkpoint (about 25 kB), not for the tables too.
 if small_disk "$out" 48k; then
     run "$out" --runs 2000
-    if [[ $STATUS == 1 && $ERR == *"$out/."*".csv.partial"*"No space left on device"* && -z $(entries "$out") ]]; then
+    if [[ $STATUS == 3 && $ERR == *"$out/."*".csv.partial"*"No space left on device"* && -z $(entries "$out") ]]; then
         pass "a full disk (the tables) gives an error naming the file, and leaves nothing"
     else
         fail "a full disk (the tables) gives an error naming the file, and leaves nothing" \

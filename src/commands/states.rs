@@ -15,7 +15,7 @@ pub fn states_csv(out: impl Write, roster: &Roster, date: Option<&str>, bloc: Op
     };
     let (states, blocs, _) = roster.resolve(date);
     let only = match bloc {
-        Some(id) => Some(blocs.iter().find(|b| b.id == id.to_uppercase()).ok_or_else(|| {
+        Some(id) => Some(blocs.iter().find(|b| b.id == id).ok_or_else(|| {
             anyhow::anyhow!("--bloc: unknown bloc `{id}`{}", hint(id, blocs.iter().map(|b| b.id.as_str())))
         })?),
         None => None,

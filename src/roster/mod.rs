@@ -286,6 +286,26 @@ impl Roster {
         self.changes.iter().map(|c| c.date).max().unwrap_or(self.snapshot).max(self.snapshot)
     }
 
+    /// The date of the earliest membership change the roster knows: before
+    /// it, membership is that of this date.
+    pub fn earliest_date(&self) -> Date {
+        self.changes.iter().map(|c| c.date).min().unwrap_or(self.snapshot).min(self.snapshot)
+    }
+
+    /// A warning when `date` lies outside the dates whose bloc membership
+    /// the roster knows (its earliest to its latest change).
+    pub fn date_warning(&self, date: Date) -> Option<String> {
+        let (first, last) = (self.earliest_date(), self.latest_date());
+        let unknown = if date < first {
+            format!("changes before {first} are not known, so blocs are as they were just before it")
+        } else if date > last {
+            format!("changes after {last} are not known, so blocs are as on that date")
+        } else {
+            return None;
+        };
+        Some(format!("the date {date} is outside the roster's membership record ({first} to {last}): bloc {unknown}"))
+    }
+
     /// Whether each state belongs to bloc `bloc` on `date`: the snapshot flags,
     /// with later changes undone and earlier-than-date changes after the snapshot applied.
     pub fn membership_at(&self, bloc: usize, date: Date) -> Vec<bool> {

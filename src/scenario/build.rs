@@ -347,6 +347,8 @@ impl Builder<'_, '_> {
     fn ties(&mut self, roster: &[Tie], raw: &[Spanned<RawTie>]) -> Result<(), ScenarioError> {
         let mut entries: Vec<(usize, usize, f64, bool)> =
             roster.iter().map(|t| (t.from, t.to, t.weight, false)).collect();
+        // Directed pairs the scenario sets, with the offset of the tie that set them.
+        let mut set_at: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         for tie in raw {
             let tie = tie.get_ref();
             let from = self.state_index(&tie.from)?;
@@ -355,6 +357,17 @@ impl Builder<'_, '_> {
             for (code, to) in targets.iter().zip(self.state_list(&targets)?) {
                 if to == from {
                     return Err(self.error(code.span(), "a state cannot be tied to itself"));
+                }
+                let pairs: &[(usize, usize)] = if tie.symmetric { &[(from, to), (to, from)] } else { &[(from, to)] };
+                for &(a, b) in pairs {
+                    if let Some(&first) = set_at.get(&(a, b)) {
+                        let (a, b) = (&self.scenario.states[a].iso3, &self.scenario.states[b].iso3);
+                        let line = self.source.line(first);
+                        return Err(
+                            self.error(code.span(), format!("the tie {a} -> {b} is already given (line {line})"))
+                        );
+                    }
+                    set_at.insert((a, b), code.span().start);
                 }
                 entries.push((from, to, weight, tie.symmetric));
             }

@@ -72,6 +72,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 
 /// [`load`] with a roster directory (`--roster DIR`) that wins over the
 /// file's `scenario.roster`; also returns the file's text (for the manifest's hash).
+/// A date outside the roster's membership record is warned about on stderr.
 pub fn load_with_text(
     path: &Path,
     overrides: &[String],
@@ -85,7 +86,11 @@ pub fn load_with_text(
         field: String::new(),
         message: format!("cannot read the scenario file: {e}"),
     })?;
-    Ok((parse_with_roster(&text, &file, overrides, roster)?, text))
+    let scenario = parse_with_roster(&text, &file, overrides, roster)?;
+    if let Some(warning) = Roster::embedded().date_warning(scenario.date) {
+        eprintln!("warning: {file}: {warning}");
+    }
+    Ok((scenario, text))
 }
 
 /// Parses and validates scenario `text` (named `file` in errors), then

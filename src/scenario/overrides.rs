@@ -13,6 +13,7 @@
 
 use super::ScenarioError;
 use super::build::{MAJORITIES, Meta, NOISES, check_name, check_runs, choice, date_of, unknown_state};
+use crate::model::registry::Scope;
 use crate::model::{ParamPath, ParamTarget, ParamValue, Scenario};
 use crate::suggest::alternatives;
 
@@ -59,9 +60,26 @@ pub(super) fn parse_all(texts: &[String]) -> Result<Vec<Override>, ScenarioError
                     None => return Err(set_error(text, format!("VALUE is not a TOML value: {}", e.message()))),
                 },
             };
-            Ok(Override { text: text.clone(), path: path.trim().to_string(), value })
+            let path = path.trim();
+            check_section(path).map_err(|m| set_error(text, m))?;
+            Ok(Override { text: text.clone(), path: path.to_string(), value })
         })
         .collect()
+}
+
+/// Ok if `path` starts with a section `--set` knows (`scenario` or a
+/// parameter scope); the error lists them all.
+fn check_section(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("PATH is empty; expected PATH=VALUE, e.g. model.noise_scale=0.8".to_string());
+    }
+    let section = path.split_once('.').map_or(path, |(section, _)| section);
+    let sections = || std::iter::once("scenario").chain(Scope::ALL.map(Scope::section));
+    if sections().any(|s| s == section) {
+        Ok(())
+    } else {
+        Err(format!("unknown section `{section}`{}", alternatives(section, sections())))
+    }
 }
 
 fn is_bare_word(text: &str) -> bool {
@@ -159,10 +177,24 @@ pub(super) fn param_value(scenario: &Scenario, target: ParamTarget, value: &toml
         (ParamTarget::Real { .. } | ParamTarget::Count, value) => number(value).map(ParamValue::Real),
         _ => None,
     };
-    converted.ok_or_else(|| match target {
-        ParamTarget::Real { .. } if !target.describe().starts_with("a ") => {
-            format!("must be a number {}, not {value}", target.describe())
+    converted.ok_or_else(|| match (target, value) {
+        (ParamTarget::Real { .. } | ParamTarget::Count, toml::Value::String(text))
+            if text.trim().parse::<f64>().is_ok() =>
+        {
+            format!("\"{text}\" is a string; write {} without quotes", expected_number(target))
         }
+        (ParamTarget::Real { .. } | ParamTarget::Count, toml::Value::String(text)) => {
+            format!("`{text}` is not a number; expected {}", expected_number(target))
+        }
+        (ParamTarget::Real { .. }, _) => format!("must be {}, not {value}", expected_number(target)),
         _ => format!("must be {}, not {value}", target.describe()),
     })
+}
+
+/// "a number > 0", "a number in [0, 1]", "an integer in 0..=10000".
+fn expected_number(target: ParamTarget) -> String {
+    match target.describe() {
+        described if described.starts_with("a") => described,
+        described => format!("a number {described}"),
+    }
 }

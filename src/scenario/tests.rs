@@ -64,7 +64,7 @@ symmetric = true
 
 [[ties]]
 from = "RUS"
-to = "BLR"
+to = "CHN"
 weight = 0.7
 
 [[uncertain]]
@@ -150,12 +150,15 @@ fn rich_scenario_applies_every_table() {
     assert_eq!(ind.abstain_band, None);
     assert_eq!(ind.band_factor, roster.states[s.state_index("IND").unwrap()].band_factor);
 
-    // RUS->BLR 0.7 (replaced), BLR->RUS 0.5, RUS->KAZ and KAZ->RUS 0.5.
+    // RUS->CHN 0.7 (replaces the roster's 0.5), CHN->RUS 0.5 (the roster's),
+    // RUS<->BLR and RUS<->KAZ 0.5.
     let weight = |from: &str, to: &str| {
         let (from, to) = (s.state_index(from).unwrap(), s.state_index(to).unwrap());
         s.ties.iter().find(|t| t.from == from && t.to == to).map(|t| t.weight)
     };
-    assert_eq!(weight("RUS", "BLR"), Some(0.7));
+    assert_eq!(weight("RUS", "CHN"), Some(0.7));
+    assert_eq!(weight("CHN", "RUS"), Some(0.5));
+    assert_eq!(weight("RUS", "BLR"), Some(0.5));
     assert_eq!(weight("BLR", "RUS"), Some(0.5));
     assert_eq!(weight("KAZ", "RUS"), Some(0.5));
     assert_eq!(weight("RUS", "KAZ"), Some(0.5));
@@ -408,7 +411,7 @@ fn set_errors_name_the_override() {
     assert_eq!(error("model.rounds=2.5"), "--set model.rounds=2.5: must be an integer in 0..=10000, not 2.5");
     assert_eq!(
         error("model.conformity=\"high\""),
-        "--set model.conformity=\"high\": must be a number in [0, 1], not \"high\""
+        "--set model.conformity=\"high\": `high` is not a number; expected a number in [0, 1]"
     );
     assert!(error("states.DUE.capacity=0.5").contains("did you mean `DEU`?"));
     assert!(error("states.IND.position=[1.0]").contains("must have 2 coordinates"));
@@ -441,7 +444,7 @@ fn resolved_json_names_states_and_resolves_defaults() {
     assert_eq!(eu["members"].as_array().unwrap().len(), 28);
     assert!(json["blocs"].as_array().unwrap().iter().all(|b| !b["members"].as_array().unwrap().is_empty()));
     assert!(
-        json["ties"].as_array().unwrap().iter().any(|t| t["from"] == "RUS" && t["to"] == "BLR" && t["weight"] == 0.7)
+        json["ties"].as_array().unwrap().iter().any(|t| t["from"] == "RUS" && t["to"] == "CHN" && t["weight"] == 0.7)
     );
     assert_eq!(json["proposals"][0]["sponsors"], serde_json::json!(["RUS", "CHN"]));
     assert_eq!(json["proposals"][0]["majority"], "two_thirds");

@@ -483,6 +483,40 @@ fn states_rejects_unknown_blocs_and_bad_dates() {
 }
 
 #[test]
+fn identifiers_are_upper_case_everywhere_with_a_hint_for_lower_case() {
+    let assert = ungasim().args(["states", "--bloc", "eu"]).assert().code(1);
+    let stderr = text(&assert.get_output().stderr);
+    assert!(stderr.contains("unknown bloc `eu`") && stderr.contains("did you mean `EU`"), "{stderr}");
+    let assert = ungasim().args(["check", OEWG_2018, "--set", "blocs.eu.cohesion=0.5"]).assert().code(1);
+    assert!(text(&assert.get_output().stderr).contains("did you mean `EU`"));
+}
+
+#[test]
+fn usage_errors_are_one_line_with_status_2() {
+    let cases: [&[&str]; 4] =
+        [&["run", "--bogus", OEWG_2018], &["run"], &["frobnicate"], &["run", OEWG_2018, "--runs", "many"]];
+    for args in cases {
+        let assert = ungasim().args(args).assert().code(2);
+        let stderr = text(&assert.get_output().stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains("--help"), "{args:?}: {stderr}");
+    }
+    ungasim().args(["--help"]).assert().code(0);
+}
+
+#[test]
+fn a_date_outside_the_membership_record_is_warned_about() {
+    for date in ["1990-01-01", "2040-06-30"] {
+        let set = format!("scenario.date={date}");
+        let assert = ungasim().args(["check", OEWG_2018, "--set", &set]).assert().success();
+        let stderr = text(&assert.get_output().stderr);
+        assert!(stderr.starts_with("warning: ") && stderr.contains(date) && stderr.contains("not known"), "{stderr}");
+    }
+    let assert = ungasim().args(["check", OEWG_2018]).assert().success();
+    assert!(assert.get_output().stderr.is_empty(), "no warning inside the record");
+}
+
+#[test]
 fn bad_options_are_refused_before_anything_is_written() {
     let tmp = temp_dir();
     let out = tmp.path().join("out");

@@ -27,7 +27,7 @@ fn a_directory_locked_by_another_process_is_refused_naming_its_pid() {
     let held = DirLock::acquire(&out).unwrap();
     let pid = format!("PID {}", std::process::id());
     for args in [&["--runs", "200"][..], &["--runs", "200", "--seed", "2", "--force", "--per-run"]] {
-        let refused = run_command(OEWG_2018, &out, args).assert().code(1);
+        let refused = run_command(OEWG_2018, &out, args).assert().code(3);
         let stderr = text(&refused.get_output().stderr);
         assert!(stderr.contains(&pid) && stderr.contains("another ungasim run"), "{args:?}: {stderr}");
     }
