@@ -108,7 +108,7 @@ pub fn render(dir: &Path, manifest: &Value, fallback: Fallback, figures: &mut Fi
     let meta = match &scenario {
         Some(scenario) => Ok(meta_of_scenario_json(scenario)),
         None => fallback(manifest).map_err(|e| {
-            format!("this directory has no scenario.json and its scenario file cannot serve instead: {e:#}")
+            format!("this directory has no scenario.json, and the scenario file its manifest names cannot serve instead ({e:#})")
         }),
     };
     let proposals = proposals(&tables)?;
@@ -119,13 +119,13 @@ pub fn render(dir: &Path, manifest: &Value, fallback: Fallback, figures: &mut Fi
     page.identity(&identity(manifest, scenario.as_ref()));
     let mut slugs = Slugs::default();
     let slugged: Vec<(String, &Proposal)> = proposals.iter().map(|p| (slugs.of(p.id), p)).collect();
-    page.section("overview", "overview", "Overview", &overview(&slugged, &meta, &tables));
+    page.section(("overview", "overview"), None, "Overview", &overview(&slugged, &meta, &tables));
     for (slug, proposal) in &slugged {
         let known = meta.as_ref().ok().and_then(|m| m.get(proposal.id));
         let section = Section { proposal, slug, meta: known, unknown_rule: meta.as_ref().err(), tables: &tables };
         let body = section.render(two_thirds.get(proposal.id), &blocs_of, figures)?;
         let label = known.map_or_else(|| proposal.id.to_string(), |m| format!("{} ({})", proposal.id, m.title));
-        page.section(&format!("proposal-{slug}"), "proposal", &label, &body);
+        page.section((&format!("proposal-{slug}"), "proposal"), Some(proposal.id), &label, &body);
     }
     Ok(page.finish(&footer(figures)))
 }
@@ -155,7 +155,8 @@ fn proposals(tables: &Tables) -> anyhow::Result<Vec<Proposal<'_>>> {
     let index: BTreeMap<&str, usize> = proposals.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     for record in tables.distribution.records() {
         let Some(&i) = index.get(record.text("proposal")) else { continue };
-        let value = record.integer("value")?.with_context(|| format!("{}: an empty `value`", tables.distribution.file))?;
+        let value =
+            record.integer("value")?.with_context(|| format!("{}: an empty `value`", tables.distribution.file))?;
         let runs = record.integer("runs")?.unwrap_or(0).max(0) as u64;
         proposals[i].distribution.entry(record.text("measure")).or_default().push((value, runs));
     }
@@ -214,9 +215,8 @@ fn two_thirds_margins(
     let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
     let name = path.display().to_string();
     let header = reader.headers().with_context(|| name.clone())?.clone();
-    let column = |c: &str| {
-        header.iter().position(|h| h == c).with_context(|| format!("{name}: no column `{c}` in the header"))
-    };
+    let column =
+        |c: &str| header.iter().position(|h| h == c).with_context(|| format!("{name}: no column `{c}` in the header"));
     let (proposal, yes, no) = (column("proposal")?, column("yes")?, column("no")?);
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).with_context(|| name.clone())? {
@@ -258,7 +258,8 @@ fn identity(manifest: &Value, scenario: Option<&Value>) -> Vec<(&'static str, Op
         (runs, _) => runs,
     };
     let overrides = manifest.get("overrides").and_then(Value::as_array).map(|list| {
-        let sets: Vec<String> = list.iter().filter_map(|v| read::shown(Some(v))).map(|v| format!("--set {v}")).collect();
+        let sets: Vec<String> =
+            list.iter().filter_map(|v| read::shown(Some(v))).map(|v| format!("--set {v}")).collect();
         if sets.is_empty() { "none".to_string() } else { sets.join(" ") }
     });
     let mut items = vec![("Scenario", m("scenario_name")), ("Scenario file", m("scenario_path"))];
@@ -356,10 +357,16 @@ impl Section<'_> {
         let rule = self.meta.and_then(|m| m.rule);
         let rule_text = match rule {
             Some(Rule { majority: Majority::Simple, consensus }) => {
-                format!("simple majority{}", if consensus { "; adopted without a vote when no state votes No" } else { "" })
+                format!(
+                    "simple majority{}",
+                    if consensus { "; adopted without a vote when no state votes No" } else { "" }
+                )
             }
             Some(Rule { majority: Majority::TwoThirds, consensus }) => {
-                format!("two-thirds majority{}", if consensus { "; adopted without a vote when no state votes No" } else { "" })
+                format!(
+                    "two-thirds majority{}",
+                    if consensus { "; adopted without a vote when no state votes No" } else { "" }
+                )
             }
             None => "majority rule not known".into(),
         };
@@ -434,7 +441,12 @@ impl Section<'_> {
     /// The margin against the majority threshold: Yes - No with the line
     /// between 0 and 1 for a simple majority; Yes - 2 No (from runs.csv)
     /// with the line between -1 and 0 for two thirds.
-    fn margin_chart(&self, rule: Option<Rule>, two_thirds: Option<&BTreeMap<i64, [u64; 2]>>, figures: &mut Figures) -> String {
+    fn margin_chart(
+        &self,
+        rule: Option<Rule>,
+        two_thirds: Option<&BTreeMap<i64, [u64; 2]>>,
+        figures: &mut Figures,
+    ) -> String {
         let p = self.proposal;
         let recorded = p.numbers.recorded;
         let rec = |k: i64| recorded.map(|r| r[0].unwrap_or(0) - k * r[1].unwrap_or(0));
@@ -447,7 +459,12 @@ impl Section<'_> {
                 let caption = "<strong>Margin.</strong> Share of the runs with each margin Yes − No. A simple majority \
                      adopts when Yes &gt; No, that is a margin of at least 1: the solid line, between 0 and 1, is the \
                      threshold; green bars are runs in which the text passes by a vote, red ones runs in which it fails.";
-                (vec![pass.named("passes (Yes > No)", colour::YES), fail.named("fails (Yes ≤ No)", colour::NO)], markers, caption.to_string(), None)
+                (
+                    vec![pass.named("passes (Yes > No)", colour::YES), fail.named("fails (Yes ≤ No)", colour::NO)],
+                    markers,
+                    caption.to_string(),
+                    None,
+                )
             }
             (Some(Majority::TwoThirds), Some(hist)) => {
                 let total: u64 = hist.values().map(|c| c[0] + c[1]).sum::<u64>().max(1);
@@ -467,12 +484,17 @@ impl Section<'_> {
                      (from runs.csv). A two-thirds majority adopts when Yes ≥ 2 No (and Yes &gt; 0): the solid line, \
                      between −1 and 0, is the threshold; green bars are runs in which the text passes, red ones runs \
                      in which it fails.";
-                (vec![pass.named("passes (Yes ≥ 2 No)", colour::YES), fail.named("fails", colour::NO)], markers, caption.to_string(), None)
+                (
+                    vec![pass.named("passes (Yes ≥ 2 No)", colour::YES), fail.named("fails", colour::NO)],
+                    markers,
+                    caption.to_string(),
+                    None,
+                )
             }
             (majority, _) => {
                 let (points, runs) = self.series("margin");
                 let why = match majority {
-                    Some(_) => "a two-thirds majority (Yes ≥ 2 No) is not a line on Yes − No, and this directory has no \
+                    Some(_) => "A two-thirds majority (Yes ≥ 2 No) is not a line on Yes − No, and this directory has no \
                                 runs.csv (run with --per-run) from which to plot Yes − 2 No: the threshold is not drawn."
                         .to_string(),
                     None => format!(
@@ -484,7 +506,12 @@ impl Section<'_> {
                 let mut markers = Vec::new();
                 markers.extend(rec(1).map(|m| marker(m as f64, format!("recorded {m:+}"), "recorded", true)));
                 let caption = "<strong>Margin.</strong> Share of the runs with each margin Yes − No.";
-                (vec![Bars { name: "Yes − No", fill: colour::BLUE, points, runs }], markers, caption.to_string(), Some(why))
+                (
+                    vec![Bars { name: "Yes − No", fill: colour::BLUE, points, runs }],
+                    markers,
+                    caption.to_string(),
+                    Some(why),
+                )
             }
         };
         let consensus = rule.is_some_and(|r| r.consensus);
@@ -496,8 +523,18 @@ impl Section<'_> {
             caption.push_str(" Dashed: the recorded value.");
         }
         let title = format!("{}: margin against the majority threshold", p.id);
-        let x_label = if two_thirds.is_some() && rule.is_some_and(|r| r.majority == Majority::TwoThirds) { "Yes − 2 No" } else { "Yes − No" };
-        let svg = charts::histogram(&Histogram { title: &title, desc: "Share of runs at each margin, with the majority threshold.", x_label, series, markers });
+        let x_label = if two_thirds.is_some() && rule.is_some_and(|r| r.majority == Majority::TwoThirds) {
+            "Yes − 2 No"
+        } else {
+            "Yes − No"
+        };
+        let svg = charts::histogram(&Histogram {
+            title: &title,
+            desc: "Share of runs at each margin, with the majority threshold.",
+            x_label,
+            series,
+            markers,
+        });
         let mut out = figures.add(&format!("margin-{}", self.slug), "margin", svg, &caption);
         if let Some(why) = why {
             out.push_str(&note(&why));
@@ -532,7 +569,9 @@ impl Section<'_> {
         );
         let mut out = figures.add(&format!("board-{}", self.slug), "board", svg, &caption);
         if !self.tables.states.has("recorded_vote") {
-            out.push_str(&note("states.csv has no recorded_vote column (written by an older ungasim): recorded votes are not shown."));
+            out.push_str(&note(
+                "states.csv has no recorded_vote column (written by an older ungasim): recorded votes are not shown.",
+            ));
         }
         Ok(out)
     }
@@ -565,7 +604,9 @@ impl Section<'_> {
         );
         out.push_str(if swing { " P(swing): the bloc's swing probability from blocs.csv.</p>\n" } else { "</p>\n" });
         if !swing {
-            out.push_str(&note("blocs.csv has no p_swing column (written by an older ungasim): P(swing) is not shown."));
+            out.push_str(&note(
+                "blocs.csv has no p_swing column (written by an older ungasim): P(swing) is not shown.",
+            ));
         }
         Ok(out)
     }
@@ -599,7 +640,12 @@ impl Section<'_> {
             })
             .collect();
         let title = format!("{}: the states most often the tipping point", self.proposal.id);
-        let svg = charts::hbars(&HBars { title: &title, desc: "P(tipping point) of the top states.", x_label: "P(tipping point)", rows: bars });
+        let svg = charts::hbars(&HBars {
+            title: &title,
+            desc: "P(tipping point) of the top states.",
+            x_label: "P(tipping point)",
+            rows: bars,
+        });
         let caption = "<strong>Tipping-point states.</strong> The states most often the run's tipping point (P(tipping point) \
                        in states.csv), at most 10.";
         let mut out = figures.add(&format!("tipping-{}", self.slug), "tipping", svg, caption);
@@ -655,5 +701,9 @@ fn split(points: &[(i64, f64)], runs: &[u64], passes: impl Fn(i64) -> bool) -> (
 
 /// A name cut to 22 characters for a chart label.
 fn short(name: &str) -> String {
-    if name.chars().count() <= 22 { name.to_string() } else { format!("{}…", name.chars().take(21).collect::<String>()) }
+    if name.chars().count() <= 22 {
+        name.to_string()
+    } else {
+        format!("{}…", name.chars().take(21).collect::<String>())
+    }
 }

@@ -60,9 +60,7 @@ pub fn board(tiles: &[Tile], title: &str, tipping_known: bool) -> String {
     let columns = order.len().div_ceil(ROWS).max(1);
     let left_columns = columns.div_ceil(2);
     let (tile_w, tile_h, gap, aisle, margin, top) = (104.0, 19.0, 6.0, 40.0, 12.0, 40.0);
-    let column_x = |c: usize| {
-        margin + c as f64 * (tile_w + gap) + if c >= left_columns { aisle - gap } else { 0.0 }
-    };
+    let column_x = |c: usize| margin + c as f64 * (tile_w + gap) + if c >= left_columns { aisle - gap } else { 0.0 };
     // Wide enough for the legend, however few the states.
     let width = (column_x(columns - 1) + tile_w + margin).max(480.0);
     let height = top + ROWS.min(order.len().max(1)) as f64 * (tile_h + 3.0) + margin;
@@ -85,7 +83,12 @@ pub fn board(tiles: &[Tile], title: &str, tipping_known: bool) -> String {
     if columns > 1 {
         let aisle_x = (column_x(left_columns - 1) + tile_w + column_x(left_columns)) / 2.0;
         let mid = top + (height - top - margin) / 2.0;
-        let style = format!("fill=\"{}\" font-size=\"10\" transform=\"rotate(-90 {} {})\"", colour::MUTED, num(aisle_x), num(mid));
+        let style = format!(
+            "fill=\"{}\" font-size=\"10\" transform=\"rotate(-90 {} {})\"",
+            colour::MUTED,
+            num(aisle_x),
+            num(mid)
+        );
         svg.text((aisle_x, mid), "middle", &style, "podium");
     }
     for (k, tile) in order.iter().enumerate() {
@@ -98,7 +101,8 @@ pub fn board(tiles: &[Tile], title: &str, tipping_known: bool) -> String {
 /// The tooltip of a tile: name and code, then one line per number.
 fn tooltip(tile: &Tile, tipping_known: bool) -> String {
     let mut text = format!("{} ({})", tile.name, tile.iso3);
-    for (label, value) in [("P(Yes)", tile.p[0]), ("P(No)", tile.p[1]), ("P(Abstain)", tile.p[2]), ("P(Absent)", tile.p[3])]
+    for (label, value) in
+        [("P(Yes)", tile.p[0]), ("P(No)", tile.p[1]), ("P(Abstain)", tile.p[2]), ("P(Absent)", tile.p[3])]
     {
         write!(text, "\n{label} {}", prob(value)).unwrap();
     }
@@ -137,7 +141,8 @@ fn draw_tile(svg: &mut Svg, tile: &Tile, (x, y): (f64, f64), (w, h): (f64, f64),
             at += width;
         }
     }
-    let recorded = tile.recorded.as_deref().and_then(|v| ["yes", "no", "abstain", "absent"].iter().position(|w| *w == v));
+    let recorded =
+        tile.recorded.as_deref().and_then(|v| ["yes", "no", "abstain", "absent"].iter().position(|w| *w == v));
     if let Some(vote) = recorded {
         svg.raw(&format!(
             "<circle class=\"recorded-vote\" cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"#FFFFFF\" stroke=\"{}\" stroke-width=\"2.5\"/>\n",

@@ -93,7 +93,9 @@ pub fn histogram(h: &Histogram) -> String {
         svg.line((at, frame.top), (at, frame.bottom()), colour::INK, &format!("stroke-width=\"1.5\"{dash}"));
         let right = at > frame.left + frame.width * 0.6;
         let (tx, anchor) = if right { (at - 4.0, "end") } else { (at + 4.0, "start") };
-        svg.text((tx, frame.top + 12.0 + 14.0 * i as f64), anchor, "font-size=\"11\"", &marker.label);
+        // A white halo keeps the label legible over the bars.
+        let halo = "font-size=\"11\" paint-order=\"stroke\" stroke=\"#FFFFFF\" stroke-width=\"3\"";
+        svg.text((tx, frame.top + 12.0 + 14.0 * i as f64), anchor, halo, &marker.label);
         svg.raw("</g>\n");
     }
     let legend: Vec<(&str, &str)> = h.series.iter().map(|s| (s.fill, s.name)).collect();
@@ -270,7 +272,12 @@ mod tests {
             title: "t",
             desc: "d",
             x_label: "Yes - No",
-            series: vec![Bars { name: "margin", fill: colour::YES, points: vec![(3, 0.25), (5, 0.75)], runs: vec![1, 3] }],
+            series: vec![Bars {
+                name: "margin",
+                fill: colour::YES,
+                points: vec![(3, 0.25), (5, 0.75)],
+                runs: vec![1, 3],
+            }],
             markers: vec![Marker { at: 0.5, label: "threshold".into(), class: "threshold", dashed: false }],
         });
         assert_eq!(svg.matches("</title></rect>").count(), 2, "one bar per value");
@@ -280,7 +287,8 @@ mod tests {
 
     #[test]
     fn bars_of_both_signs_get_a_zero_line() {
-        let bar = |value: f64| HBar { label: "X".into(), value, interval: None, tooltip: "x".into(), fill: colour::BLUE };
+        let bar =
+            |value: f64| HBar { label: "X".into(), value, interval: None, tooltip: "x".into(), fill: colour::BLUE };
         let mixed = hbars(&HBars { title: "t", desc: "d", x_label: "x", rows: vec![bar(-0.2), bar(0.1)] });
         assert!(mixed.contains("class=\"zero\""));
         let positive = hbars(&HBars { title: "t", desc: "d", x_label: "x", rows: vec![bar(0.2)] });

@@ -46,13 +46,13 @@ pub fn render(dir: &Path, figures: &mut Figures) -> anyhow::Result<String> {
         note("compare.csv does not record the scenarios' names or the command that wrote it.")
     ));
     let mut slugs = Slugs::default();
-    page.section("overview", "overview", "P(adopted) under A and B", &overview(&proposals, figures)?);
+    page.section(("overview", "overview"), None, "P(adopted) under A and B", &overview(&proposals, figures)?);
     for p in &proposals {
         let slug = slugs.of(p.id);
         let mut body = format!("<h2>{}</h2>\n", esc(p.id));
         body.push_str(&states(p, &slug, figures)?);
         body.push_str(&blocs(p)?);
-        page.section(&format!("compare-{slug}"), "compare", p.id, &body);
+        page.section((&format!("compare-{slug}"), "compare"), Some(p.id), p.id, &body);
     }
     Ok(page.finish(&format!(
         "<p>Written by ungasim {} from compare.csv alone; every chart is also a standalone SVG file.</p>\n",
@@ -73,7 +73,14 @@ fn overview(proposals: &[Proposal], figures: &mut Figures) -> anyhow::Result<Str
                 label: p.id.to_string(),
                 value: d,
                 interval: lo.zip(hi),
-                tooltip: format!("{}: P(adopted) A {} B {}, B − A {} {}", p.id, prob(a), prob(b), signed(Some(d)), interval(lo, hi, signed)),
+                tooltip: format!(
+                    "{}: P(adopted) A {} B {}, B − A {} {}",
+                    p.id,
+                    prob(a),
+                    prob(b),
+                    signed(Some(d)),
+                    interval(lo, hi, signed)
+                ),
                 fill: if d < 0.0 { colour::NO } else { colour::YES },
             });
         }
@@ -138,23 +145,38 @@ fn states(p: &Proposal, slug: &str, figures: &mut Figures) -> anyhow::Result<Str
                 label: r.text("id").to_string(),
                 value: *d,
                 interval: None,
-                tooltip: format!("{} ({}): P(Yes) A {} → B {}", name(r.text("id")), r.text("id"), prob(r.number("a").ok().flatten()), prob(r.number("b").ok().flatten())),
+                tooltip: format!(
+                    "{} ({}): P(Yes) A {} → B {}",
+                    name(r.text("id")),
+                    r.text("id"),
+                    prob(r.number("a").ok().flatten()),
+                    prob(r.number("b").ok().flatten())
+                ),
                 fill: if *d < 0.0 { colour::NO } else { colour::YES },
             })
             .collect();
         let title = format!("{}: largest changes in P(Yes), B − A", p.id);
-        let svg = charts::hbars(&HBars { title: &title, desc: "The states with the largest |B − A| in P(Yes).", x_label: "P(Yes) under B − under A", rows: bars });
+        let svg = charts::hbars(&HBars {
+            title: &title,
+            desc: "The states with the largest |B − A| in P(Yes).",
+            x_label: "P(Yes) under B − under A",
+            rows: bars,
+        });
         let caption = "<strong>Change in P(Yes).</strong> The states with the largest absolute difference in P(Yes) \
                        between B and A, at most 10.";
         out.push_str(&figures.add(&format!("compare-p-yes-{slug}"), "compare-p-yes", svg, caption));
         let mut rows = Vec::new();
         for (d, r) in &yes {
-            rows.push(state_row(r, name(r.text("id")), vec![
-                Cell::Num(prob(r.number("a")?)),
-                Cell::Num(prob(r.number("b")?)),
-                Cell::Num(signed(Some(*d))),
-                Cell::Num(prob(flip(r.text("id"))?)),
-            ]));
+            rows.push(state_row(
+                r,
+                name(r.text("id")),
+                vec![
+                    Cell::Num(prob(r.number("a")?)),
+                    Cell::Num(prob(r.number("b")?)),
+                    Cell::Num(signed(Some(*d))),
+                    Cell::Num(prob(flip(r.text("id"))?)),
+                ],
+            ));
         }
         let head = ["State", "Name", "P(Yes) A", "P(Yes) B", "B − A", "P(flip)"];
         out.push_str(&html::table("compare-p-yes", &head, &head[2..], &rows));
@@ -175,7 +197,12 @@ fn states(p: &Proposal, slug: &str, figures: &mut Figures) -> anyhow::Result<Str
         })
         .collect();
     let title = format!("{}: states most likely to vote differently under B", p.id);
-    let svg = charts::hbars(&HBars { title: &title, desc: "P(flip): share of runs in which the state's vote under B differs from A.", x_label: "P(flip)", rows: bars });
+    let svg = charts::hbars(&HBars {
+        title: &title,
+        desc: "P(flip): share of runs in which the state's vote under B differs from A.",
+        x_label: "P(flip)",
+        rows: bars,
+    });
     let caption = "<strong>Flips.</strong> P(flip): the share of runs in which the state's vote under B differs from \
                    its vote in the same run under A; at most 10 states.";
     out.push_str(&figures.add(&format!("compare-p-flip-{slug}"), "compare-p-flip", svg, caption));
@@ -186,7 +213,11 @@ fn states(p: &Proposal, slug: &str, figures: &mut Figures) -> anyhow::Result<Str
             Some(y) => (y.number("a")?, y.number("b")?),
             None => (None, None),
         };
-        rows.push(state_row(r, name(r.text("id")), vec![Cell::Num(prob(Some(*f))), Cell::Num(prob(a)), Cell::Num(prob(b))]));
+        rows.push(state_row(
+            r,
+            name(r.text("id")),
+            vec![Cell::Num(prob(Some(*f))), Cell::Num(prob(a)), Cell::Num(prob(b))],
+        ));
     }
     let head = ["State", "Name", "P(flip)", "P(Yes) A", "P(Yes) B"];
     out.push_str(&html::table("compare-p-flip", &head, &head[2..], &rows));

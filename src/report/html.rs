@@ -172,10 +172,11 @@ impl Page {
         self.header.push_str(html);
     }
 
-    /// A `<section>` of the main part, with `attrs` (already escaped, the
-    /// `id` included), listed in the contents under `label`.
-    pub fn section(&mut self, id: &str, class: &str, label: &str, body: &str) {
-        writeln!(self.main, "<section id=\"{}\" class=\"{class}\">\n{body}</section>", esc(id)).unwrap();
+    /// A `<section id="ID" class="CLASS">` of the main part (about
+    /// `proposal`, if any: its `data-proposal`), listed in the contents under `label`.
+    pub fn section(&mut self, (id, class): (&str, &str), proposal: Option<&str>, label: &str, body: &str) {
+        let data = proposal.map_or_else(String::new, |p| format!(" data-proposal=\"{}\"", esc(p)));
+        writeln!(self.main, "<section id=\"{}\" class=\"{class}\"{data}>\n{body}</section>", esc(id)).unwrap();
         self.contents.push((id.to_string(), label.to_string()));
     }
 
@@ -265,7 +266,8 @@ mod tests {
 
     #[test]
     fn tables_escape_their_cells() {
-        let rows = [Row { attrs: "data-bloc=\"EU\"".into(), cells: vec![Cell::Text("<EU>".into()), Cell::Num("1".into())] }];
+        let rows =
+            [Row { attrs: "data-bloc=\"EU\"".into(), cells: vec![Cell::Text("<EU>".into()), Cell::Num("1".into())] }];
         let html = table("blocs", &["bloc", "members"], &["members"], &rows);
         assert!(html.contains("<tr data-bloc=\"EU\"><td>&lt;EU&gt;</td><td class=\"num\">1</td></tr>"));
         assert!(html.contains("<th scope=\"col\" class=\"num\">members</th>"));

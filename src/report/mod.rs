@@ -72,7 +72,8 @@ pub fn render(dir: &Path, html: &Path, fallback: Fallback) -> anyhow::Result<Rep
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
-    let figure_dir_name = figure_dir(html).file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let figure_dir_name =
+        figure_dir(html).file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     let mut figures = html::Figures::new(&figure_dir_name);
     let manifest = read::json(dir, "manifest.json")?;
     let (kind, page) = match &manifest {
@@ -85,10 +86,9 @@ pub fn render(dir: &Path, html: &Path, fallback: Fallback) -> anyhow::Result<Rep
             "cannot read {}: the directory holds results but no manifest.json (an unfinished batch?)",
             dir.join("manifest.json").display()
         ),
-        None => anyhow::bail!(
-            "{} holds no results: no manifest.json (of a run or sweep) and no compare.csv",
-            dir.display()
-        ),
+        None => {
+            anyhow::bail!("{} holds no results: no manifest.json (of a run or sweep) and no compare.csv", dir.display())
+        }
     };
     Ok(Report { kind, html: page, figures: figures.files })
 }

@@ -30,22 +30,26 @@ pub fn render(dir: &Path, manifest: &Value, figures: &mut Figures) -> anyhow::Re
         list.and_then(|l| l.iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id)))
             .and_then(|p| p.get("title")?.as_str().map(String::from))
     };
-    let mut page = Page::new("sweep", &format!("Sweep of {}", read::shown(manifest.get("scenario_path")).unwrap_or_default()));
+    let mut page =
+        Page::new("sweep", &format!("Sweep of {}", read::shown(manifest.get("scenario_path")).unwrap_or_default()));
     page.identity(&identity(manifest, &params));
     let mut slugs = Slugs::default();
     let param_slugs: Vec<String> = params.iter().map(|p| slugs.of(p)).collect();
     for (id, rows) in &proposals {
         let slug = slugs.of(id);
         let title = title_of(id);
-        let mut body = format!("<h2>{}</h2>\n<p class=\"proposal-id\">{}</p>\n", esc(title.as_deref().unwrap_or(id)), esc(id));
+        let mut body =
+            format!("<h2>{}</h2>\n<p class=\"proposal-id\">{}</p>\n", esc(title.as_deref().unwrap_or(id)), esc(id));
         if params.is_empty() {
-            body.push_str(&note("sweep.csv names no parameter column (between `point` and `proposal`): nothing to plot."));
+            body.push_str(&note(
+                "sweep.csv names no parameter column (between `point` and `proposal`): nothing to plot.",
+            ));
         }
         for (param, param_slug) in params.iter().zip(&param_slugs) {
             body.push_str(&curve(id, param, &params, rows, figures, &format!("sweep-{slug}-{param_slug}"))?);
         }
         body.push_str(&points_table(&params, rows)?);
-        page.section(&format!("sweep-{slug}"), "sweep", id, &body);
+        page.section((&format!("sweep-{slug}"), "sweep"), Some(id), id, &body);
     }
     Ok(page.finish(&format!(
         "<p>Written by ungasim {} from the files of this result directory alone; every chart is also a standalone \
@@ -73,7 +77,14 @@ fn identity(manifest: &Value, params: &[&str]) -> Vec<(&'static str, Option<Stri
 }
 
 /// One chart: P(adopted) of proposal `id` against `param`, every point.
-fn curve(id: &str, param: &str, params: &[&str], rows: &[Record], figures: &mut Figures, name: &str) -> anyhow::Result<String> {
+fn curve(
+    id: &str,
+    param: &str,
+    params: &[&str],
+    rows: &[Record],
+    figures: &mut Figures,
+    name: &str,
+) -> anyhow::Result<String> {
     let values: Vec<&str> = rows.iter().map(|r| r.text(param)).collect();
     let numeric = values.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite));
     let mut categories: Vec<String> = Vec::new();
