@@ -322,9 +322,8 @@ pub fn run(
     }
     let report = match settings.report {
         true => Some(
-            super::report(&super::ReportSettings { dir: out_path.clone(), out: None }).with_context(|| {
-                format!("the results are written in {}, but not their report", out_path.display())
-            })?,
+            super::report(&super::ReportSettings { dir: out_path.clone(), out: None })
+                .with_context(|| format!("the results are written in {}, but not their report", out_path.display()))?,
         ),
         false => None,
     };
