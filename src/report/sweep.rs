@@ -38,8 +38,10 @@ pub fn render(dir: &Path, manifest: &Value, figures: &mut Figures) -> anyhow::Re
     for (id, rows) in &proposals {
         let slug = slugs.of(id);
         let title = title_of(id);
-        let mut body =
-            format!("<h2>{}</h2>\n<p class=\"proposal-id\">{}</p>\n", esc(title.as_deref().unwrap_or(id)), esc(id));
+        let mut body = match &title {
+            Some(title) => format!("<h2>{}</h2>\n<p class=\"proposal-id\">{}</p>\n", esc(title), esc(id)),
+            None => format!("<h2>{}</h2>\n", esc(id)),
+        };
         if params.is_empty() {
             body.push_str(&note(
                 "sweep.csv names no parameter column (between `point` and `proposal`): nothing to plot.",
@@ -67,7 +69,7 @@ fn identity(manifest: &Value, params: &[&str]) -> Vec<(&'static str, Option<Stri
         ("Parameters varied", Some(params.join(", "))),
         ("Points", points),
         ("Runs per point", m("runs")),
-        ("Seed", m("seed")),
+        ("Seed", Some(m("seed").unwrap_or_else(|| "the scenario's".into()))),
         ("Independent seeds", m("independent_seeds")),
         ("Point range in this directory", m("point_range")),
         ("Tool", m("tool").map(|t| format!("{t} {}", m("tool_version").unwrap_or_default()))),

@@ -430,6 +430,11 @@ fn missing_or_corrupt_files_give_one_line_naming_the_file() {
         assert!(error.starts_with("error: ") && error.contains(expected), "{what}: {error}");
         assert!(!dir.join("report.html").exists() && !dir.join("report").exists(), "{what}: wrote something");
     }
+    // A directory a batch is writing (it holds the lock) is not read half-way.
+    let (_tmp, dir) = fixture();
+    let lock = ungasim::export::DirLock::acquire(&dir).unwrap();
+    assert!(report_error(&dir).contains("is being written by another ungasim run"));
+    drop(lock);
     let tmp = temp_dir();
     assert!(report_error(tmp.path()).contains("holds no results"));
     assert!(report_error(&tmp.path().join("nowhere")).contains("nowhere is not a directory"));
