@@ -34,6 +34,29 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Simulate recorded texts and score the votes against the record, beside three baselines.
     Backtest(BacktestArgs),
+    /// Write the HTML report of a result directory (batch, sweep or comparison) and its charts as SVG files.
+    Report(ReportArgs),
+}
+
+/// Arguments of `ungasim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The result directory (of `run`, `merge`, `sweep` or `compare`).
+    pub dir: PathBuf,
+    /// The page to write (default: DIR/report.html); the SVG files go into the
+    /// directory of the same name without the extension (DIR/report/).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl ReportArgs {
+    /// The typed settings.
+    pub fn settings(&self) -> crate::commands::ReportSettings {
+        crate::commands::ReportSettings { dir: self.dir.clone(), out: self.out.clone() }
+    }
 }
 
 /// Arguments of `ungasim backtest`.
@@ -320,6 +343,9 @@ pub struct RunArgs {
     /// Also write votes.csv with every state's vote in every run.
     #[arg(long)]
     pub per_state: bool,
+    /// When the results are written, also write the HTML report (DIR/report.html and DIR/report/*.svg).
+    #[arg(long)]
+    pub report: bool,
     /// A calibrated roster directory (from `ungasim calibrate`) instead of the
     /// scenario's `roster` or the embedded one.
     #[arg(long, value_name = "DIR")]
@@ -415,6 +441,7 @@ impl RunArgs {
             roster: self.roster,
             per_run: self.per_run,
             per_state: self.per_state,
+            report: self.report,
             shard: self.shard,
             force: self.force,
             resume: self.resume,

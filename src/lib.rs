@@ -5,7 +5,8 @@
 //! parsed and validated by [`scenario`]) is flattened into an
 //! [`engine::Engine`]; [`batch`] runs it as a reproducible, parallel Monte
 //! Carlo batch into exact [`aggregate`]s, and [`export`] writes the CSV
-//! files. [`commands`] are the CLI's commands as library functions.
+//! files, and [`report`] the HTML report of a result directory. [`commands`]
+//! are the CLI's commands as library functions.
 //! [`history`] reads recorded roll-call votes, for calibration.
 //!
 //! ```
@@ -41,6 +42,7 @@ pub mod fit;
 pub mod history;
 pub mod interrupt;
 pub mod model;
+pub mod report;
 pub mod roster;
 pub mod scenario;
 pub mod suggest;

@@ -72,6 +72,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     report.manifest.wall_seconds,
                     report.state_votes_per_second() / 1e6
                 );
+                if let Some(written) = &report.report {
+                    eprintln!("{}", report_line(written));
+                }
             }
         }
         Command::Sweep(args) => {
@@ -136,6 +139,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("wrote {} ({:.1} s)", report.out.display(), report.wall_seconds);
             }
         }
+        Command::Report(args) => {
+            let written = commands::report(&args.settings())?;
+            if !args.quiet {
+                eprintln!("{}", report_line(&written));
+            }
+        }
         Command::States(args) => {
             let loaded = args.roster.as_deref().map(ungasim::roster::Roster::load_dir).transpose()?;
             let roster = loaded.as_ref().unwrap_or_else(|| ungasim::roster::Roster::embedded());
@@ -144,6 +153,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
     stdout.flush()?;
     Ok(())
+}
+
+/// `wrote DIR/report.html (batch report, 8 SVG figures in DIR/report)`.
+fn report_line(written: &commands::ReportOutcome) -> String {
+    format!(
+        "wrote {} ({} report, {} SVG figures in {})",
+        written.html.display(),
+        written.kind.name(),
+        written.figures.len(),
+        ungasim::report::figure_dir(&written.html).display()
+    )
 }
 
 /// The runs progress bar of a batch or sweep (see [`progress_target`]).

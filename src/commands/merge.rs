@@ -21,7 +21,7 @@
 
 use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
-use crate::export::{self, Commit, Manifest, OutputDir, SweepIdentity, TallyFile, manifest};
+use crate::export::{self, Commit, Identity, Manifest, OutputDir, SweepIdentity, TallyFile, manifest};
 use crate::model::Scenario;
 use crate::scenario;
 use anyhow::{Context, bail};
@@ -298,9 +298,18 @@ fn check_coverage(ranges: &[(&Path, [u64; 2])], total: u64, unit: &str) -> anyho
 /// The scenario of `shard`'s batch: its scenario file with its overrides and
 /// roster, refused if the file has changed since (its SHA-256).
 fn load_scenario(shard: &ShardDir) -> anyhow::Result<Scenario> {
-    let (identity, manifest) = (&shard.tally.identity, &shard.manifest);
-    let path = Path::new(&manifest.scenario_path);
-    let context = || format!("the scenario of {} ({})", shard.dir.display(), path.display());
+    let identity = &shard.tally.identity;
+    let mut scenario = reload_scenario(&shard.dir, &shard.manifest.scenario_path, identity)?;
+    scenario.seed = identity.seed;
+    Ok(scenario)
+}
+
+/// The scenario the batch in `dir` ran: the file at `path` (as its manifest
+/// names it, relative to the working directory) with `identity`'s overrides
+/// and roster, refused if the file's SHA-256 is no longer `identity`'s.
+pub(super) fn reload_scenario(dir: &Path, path: &str, identity: &Identity) -> anyhow::Result<Scenario> {
+    let path = Path::new(path);
+    let context = || format!("the scenario of {} ({})", dir.display(), path.display());
     let (mut scenario, mut text) = scenario::load_with_text(path, &identity.overrides, None).with_context(context)?;
     if scenario.roster != identity.roster {
         (scenario, text) = scenario::load_with_text(path, &identity.overrides, Some(Path::new(&identity.roster)))
@@ -311,11 +320,10 @@ fn load_scenario(shard: &ShardDir) -> anyhow::Result<Scenario> {
         bail!(
             "{} has changed since the batch in {} ran: its SHA-256 is {sha256}, the batch's {}",
             path.display(),
-            shard.dir.display(),
+            dir.display(),
             identity.scenario_sha256
         );
     }
-    scenario.seed = identity.seed;
     Ok(scenario)
 }
 

@@ -7,6 +7,7 @@ mod calibrate;
 mod compare;
 mod dry_run;
 mod merge;
+mod report;
 mod run;
 mod states;
 mod sweep;
@@ -19,6 +20,7 @@ pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, pars
 pub use compare::{CompareReport, CompareSettings, compare};
 pub use dry_run::{Estimate, run_estimate, sweep_estimate};
 pub use merge::{MergeReport, MergeSettings, merge};
+pub use report::{ReportOutcome, ReportSettings, report};
 pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};

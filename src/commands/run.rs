@@ -16,6 +16,7 @@ use crate::export::{
 use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -49,6 +50,8 @@ pub struct RunSettings {
     pub per_run: bool,
     /// Write votes.csv.
     pub per_state: bool,
+    /// Write the HTML report once the results are committed.
+    pub report: bool,
     /// Only one shard of the runs.
     pub shard: Option<Shard>,
     /// Overwrite an existing result directory.
@@ -76,6 +79,8 @@ pub struct RunReport {
     /// median Yes, No, Abstain and Absent counts (the whole batch's, with
     /// `--resume` the checkpoint's runs included).
     pub headline: Vec<Headline>,
+    /// The report written (with `--report`).
+    pub report: Option<super::ReportOutcome>,
 }
 
 /// One proposal's result in a line: what `run` prints when it ends.
@@ -315,6 +320,13 @@ pub fn run(
         Commit::Done => {}
         Commit::Cancelled { checkpoint } => return Err(interrupted(range.end - range.start, checkpoint).into()),
     }
+    let report = match settings.report {
+        true => Some(
+            super::report(&super::ReportSettings { dir: out_path.clone(), out: None })
+                .with_context(|| format!("the results are written in {}, but not their report", out_path.display()))?,
+        ),
+        false => None,
+    };
     Ok(RunReport {
         out: out_path,
         manifest,
@@ -322,6 +334,7 @@ pub fn run(
         proposals: scenario.proposals.len(),
         states: scenario.states.len(),
         headline,
+        report,
     })
 }
 

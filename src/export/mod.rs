@@ -64,6 +64,12 @@ pub const OUTPUT_FILES: [&str; 11] = [
 /// checkpoint covers (and keeps for `--resume`).
 const STREAMED: [&str; 5] = ["runs.csv", "votes.csv", "sweep.csv", "sweep_states.csv", "sweep_blocs.csv"];
 
+/// The report's page in a result directory (`ungasim report`, `run --report`).
+pub const REPORT_HTML: &str = "report.html";
+
+/// The directory of the report's figures beside [`REPORT_HTML`].
+pub const REPORT_FIGURES: &str = "report";
+
 /// The checkpoint of an unfinished batch ([`Checkpoint`]), in its result directory.
 pub const CHECKPOINT_FILE: &str = ".checkpoint.json";
 
@@ -349,8 +355,30 @@ impl OutputDir {
             }
         }
         self.committed = true;
+        remove_stale_report(&self.dir)?;
         remove_checkpoint(&self.dir)
     }
+}
+
+/// Removes the report of an earlier batch from `dir` (the page, its SVG
+/// figures, and their directory once empty): it describes results that
+/// are gone. A report is written after the results are committed.
+fn remove_stale_report(dir: &Path) -> Result<(), ExportError> {
+    let remove = |path: &Path| match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(ExportError::io("remove", path, e)),
+        _ => Ok(()),
+    };
+    remove(&dir.join(REPORT_HTML))?;
+    let figures = dir.join(REPORT_FIGURES);
+    if let Ok(entries) = fs::read_dir(&figures) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().ends_with(".svg") {
+                remove(&entry.path())?;
+            }
+        }
+        let _ = fs::remove_dir(&figures);
+    }
+    Ok(())
 }
 
 /// Removes the checkpoint (and a temporary one) from `dir`, if there.

@@ -359,11 +359,18 @@ impl Calibration {
 }
 
 /// Writes `text` to `dir/name` through a hidden `.name.partial` file renamed
-/// into place, so a reader never sees half a file; errors name the path.
+/// into place, so a reader never sees half a file; errors name the path, and
+/// a failed write removes its temporary file.
 pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
     let (path, partial) = (dir.join(name), dir.join(format!(".{name}.partial")));
-    std::fs::write(&partial, text).map_err(|e| with_path(e, &partial))?;
-    std::fs::rename(&partial, &path).map_err(|e| with_path(e, &path))
+    let result = std::fs::write(&partial, text)
+        .map_err(|e| with_path(e, &partial))
+        .and_then(|()| std::fs::rename(&partial, &path).map_err(|e| with_path(e, &path)));
+    if result.is_err() {
+        // Whatever was written under the temporary name is no file of ours.
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
 }
 
 fn with_path(e: std::io::Error, path: &Path) -> std::io::Error {

@@ -9,6 +9,7 @@ mod common;
 mod compare;
 mod golden;
 mod merge;
+mod report;
 mod reproducibility;
 mod results_dir;
 mod resume;

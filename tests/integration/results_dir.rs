@@ -119,6 +119,7 @@ fn settings(out: &Path, runs: u64, force: bool) -> RunSettings {
         roster: None,
         per_run: true,
         per_state: false,
+        report: false,
         shard: None,
         force,
         resume: false,

@@ -29,6 +29,7 @@ fn settings(out: &Path, threads: usize, resume: bool) -> RunSettings {
         roster: None,
         per_run: true,
         per_state: true,
+        report: false,
         shard: None,
         force: false,
         resume,
