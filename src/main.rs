@@ -24,7 +24,7 @@ fn main() -> ExitCode {
                 ExitCode::from(interrupted.exit_status())
             }
             None => {
-                eprintln!("error: {error:#}");
+                eprintln!("error: {}", ungasim::oneline::one_line(&format!("{error:#}")));
                 ExitCode::FAILURE
             }
         },

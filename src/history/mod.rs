@@ -29,6 +29,7 @@ pub use codes::{HISTORICAL_CODES, RENAMED_CODES};
 
 use crate::date::Date;
 use crate::model::Vote;
+use crate::oneline::one_line;
 use crate::roster::Roster;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -59,15 +60,16 @@ pub struct HistoryError {
 }
 
 impl fmt::Display for HistoryError {
+    /// One line: control characters of the quoted input are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", one_line(&self.file))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", self.field)?;
+            write!(f, ": {}", one_line(&self.field))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", one_line(&self.message))
     }
 }
 

@@ -230,6 +230,27 @@ fn first_difference(expected: &[u8], actual: &[u8]) -> String {
     }
 }
 
+/// The files of `dir` (relative to the package root) ending in `.{ext}`, as
+/// paths relative to the package root, sorted: a malformed-input corpus.
+pub fn fixtures(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let suffix = format!(".{ext}");
+    let names = entry_names(&package_path(dir));
+    names.into_iter().filter(|name| name.ends_with(&suffix)).map(|name| PathBuf::from(dir).join(name)).collect()
+}
+
+/// Asserts that `dir` holds only `.{ext}` fixtures and their `.expected`
+/// files, and that every `.expected` file has its fixture.
+pub fn check_fixture_pairs(dir: &str, ext: &str) {
+    for name in entry_names(&package_path(dir)) {
+        let path = PathBuf::from(dir).join(&name);
+        if name.ends_with(".expected") {
+            assert!(path.with_extension(ext).exists(), "{} has no .{ext}", path.display());
+        } else {
+            assert!(name.ends_with(&format!(".{ext}")), "{}: neither .{ext} nor .expected", path.display());
+        }
+    }
+}
+
 /// The golden-error check of a malformed-input corpus: every path in
 /// `paths` (at least `min` of them) must give, through `error_of`, exactly
 /// the one line in its `.expected` file. `UPDATE_EXPECTED=1` rewrites the
