@@ -46,3 +46,4 @@ pub mod roster;
 pub mod scenario;
 pub mod suggest;
 pub mod sweep;
+pub mod textfile;

@@ -22,6 +22,7 @@ mod tests;
 use crate::model::Scenario;
 use crate::oneline::one_line;
 use crate::roster::Roster;
+use crate::textfile::ReadError;
 use std::fmt;
 use std::path::Path;
 
@@ -80,12 +81,16 @@ pub fn load_with_text(
     roster: Option<&Path>,
 ) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        line: 0,
-        column: 0,
-        field: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
+    let text = crate::textfile::read(path).map_err(|e| {
+        let message = match &e {
+            ReadError::Io(io) => format!("cannot read the scenario file: {io}"),
+            ReadError::NotUtf8 { .. } => e.to_string(),
+        };
+        let (line, column) = match e {
+            ReadError::NotUtf8 { line, column, .. } => (line, column),
+            ReadError::Io(_) => (0, 0),
+        };
+        ScenarioError { file: file.clone(), line, column, field: String::new(), message }
     })?;
     Ok((parse_with_roster(&text, &file, overrides, roster)?, text))
 }

@@ -85,8 +85,9 @@ pub fn entry_names(dir: &Path) -> Vec<String> {
 /// The `--set PATH=VALUE` overrides a scenario fixture asks for, one per
 /// comment line `# --set PATH=VALUE` (so a bad fixture can hold a bad `--set`).
 pub fn fixture_overrides(path: &Path) -> Vec<String> {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines().filter_map(|line| line.strip_prefix("# --set ")).map(String::from).collect()
+    // Lossy: a fixture may hold bytes that are not UTF-8 (on purpose).
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).lines().filter_map(|line| line.strip_prefix("# --set ")).map(String::from).collect()
 }
 
 /// Every file of `dir` by name, with its bytes.

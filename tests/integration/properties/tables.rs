@@ -46,9 +46,18 @@ const DESIGN: &str = "model.conformity,blocs.EU.cohesion,scenario.date\n0.2,0.5,
 /// Roll-call errors without a line: the file as a whole.
 const WHOLE_FILE: [&str; 2] = ["the file is empty", "no rows"];
 
-fn check_rollcalls(bytes: &[u8]) {
+/// Checks the roll-call file `bytes`, read as text (invalid UTF-8 replaced)
+/// and, if `file` is given, from that file, written with the bytes as they are.
+fn check_rollcalls(bytes: &[u8], file: Option<&std::path::Path>) {
     let text = String::from_utf8_lossy(bytes);
-    match RollCalls::parse(&text, FILE, Roster::embedded()) {
+    let read = match file {
+        Some(path) => {
+            std::fs::write(path, bytes).unwrap();
+            RollCalls::read_files(&[path], Roster::embedded())
+        }
+        None => RollCalls::parse(&text, FILE, Roster::embedded()),
+    };
+    match read {
         Ok(calls) => {
             assert!(!calls.texts.is_empty());
             for (t, votes) in calls.votes.iter().enumerate() {
@@ -56,18 +65,21 @@ fn check_rollcalls(bytes: &[u8]) {
                 assert!(votes.iter().any(|&v| v != Vote::Absent), "text {t} has no present voter");
             }
         }
-        Err(error) => check_rollcall_error(&error, &text),
+        Err(error) => {
+            let name = file.map_or(FILE.to_string(), |f| f.display().to_string());
+            check_rollcall_error(&error, &text, &name);
+        }
     }
 }
 
-fn check_rollcall_error(error: &HistoryError, text: &str) {
+fn check_rollcall_error(error: &HistoryError, text: &str, file: &str) {
     let message = error.to_string();
     assert_one_line(&message, text);
-    assert!(message.starts_with(FILE), "{message}");
+    assert!(message.starts_with(file), "{message}");
     if error.line == 0 {
         assert!(WHOLE_FILE.iter().any(|m| error.message.starts_with(m)), "no line: {message}\n{text:?}");
     } else if error.field.is_empty() {
-        let whole_row = ["the row has", "not readable as CSV"];
+        let whole_row = ["the row has", "not readable as CSV", "not UTF-8 text"];
         assert!(whole_row.iter().any(|m| error.message.starts_with(m)), "no field: {message}\n{text:?}");
     }
 }
@@ -112,24 +124,26 @@ fn vary_spec() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(1024))]
 
     #[test]
     fn arbitrary_rollcall_bytes_are_refused_in_one_line(bytes in prop_oneof![
         prop::collection::vec(any::<u8>(), 0..400),
         "(resolution|iso3|vote|rcid|country_code|unres|date|[A-Z]{3}|Y|no|[,\\n\\r\" ]){0,60}".prop_map(String::into_bytes),
     ]) {
-        check_rollcalls(&bytes);
+        check_rollcalls(&bytes, None);
+        let tmp = crate::common::temp_dir();
+        check_rollcalls(&bytes, Some(&tmp.path().join("rollcalls.csv")));
     }
 
     #[test]
     fn mutated_long_rollcalls_are_read_or_refused_in_one_line(m in mutations()) {
-        check_rollcalls(&mutate(LONG.as_bytes(), &m));
+        check_rollcalls(&mutate(LONG.as_bytes(), &m), None);
     }
 
     #[test]
     fn mutated_unvotes_rollcalls_are_read_or_refused_in_one_line(m in mutations()) {
-        check_rollcalls(&mutate(UNVOTES.as_bytes(), &m));
+        check_rollcalls(&mutate(UNVOTES.as_bytes(), &m), None);
     }
 
     #[test]
@@ -181,6 +195,6 @@ fn the_bases_of_the_mutations_are_valid() {
 /// A CSV header holding a line break (found by the properties) is quoted on one line.
 #[test]
 fn regression_a_line_break_in_a_header_stays_on_one_line() {
-    check_rollcalls(b"\"\x0e\n\x0e");
+    check_rollcalls(b"\"\x0e\n\x0e", None);
     check_design(b"\"a\nb\",c\n1,2\n3\n");
 }
