@@ -5,8 +5,8 @@
 //!
 //! The runs are deterministic: a fixed seed, no failure file written into
 //! the repository. A failure prints the shrunk input; keep it as a
-//! regression case beside the property (the `regression*` tests). The
-//! whole suite takes a few seconds of `cargo test --release`
+//! regression case beside the property (the `regression*` tests). With
+//! 1024 cases a property, the suite takes about 15 s on two cores
 //! (`cargo test --release --test integration properties`).
 
 mod resolved;

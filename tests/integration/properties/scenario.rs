@@ -559,7 +559,7 @@ fn check_scenario(text: &str, overrides: &[String]) -> Option<Json> {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(1024))]
 
     #[test]
     fn valid_scenario_trees_round_trip(tree in valid_tree()) {
