@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             match error.downcast_ref::<commands::Interrupted>() {
                 Some(interrupted) => eprintln!("{interrupted}"),
                 None if status == exit::OK => {}
-                None => eprintln!("error: {error:#}"),
+                None => eprintln!("error: {}", ungasim::oneline::one_line(&format!("{error:#}"))),
             }
             ExitCode::from(status)
         }

@@ -110,13 +110,32 @@ pub enum ShapeError {
         /// Runs counted by the field.
         found: u128,
     },
+    /// A count larger than the runs (or the members present) allow.
+    #[error("`{field}` is {found}, more than the {limit} possible")]
+    Bound {
+        /// The field, e.g. `proposals[0].adopted`.
+        field: String,
+        /// The largest possible value.
+        limit: u128,
+        /// The value found.
+        found: u128,
+    },
+    /// Two tallies whose sum does not fit the counters.
+    #[error("`{field}` overflows when the tallies are added")]
+    Overflow {
+        /// The field, e.g. `proposals[0].margin`.
+        field: String,
+    },
 }
 
 impl ShapeError {
     /// The field found wrong.
     pub fn field(&self) -> &str {
         match self {
-            ShapeError::Length { field, .. } | ShapeError::Count { field, .. } => field,
+            ShapeError::Length { field, .. }
+            | ShapeError::Count { field, .. }
+            | ShapeError::Bound { field, .. }
+            | ShapeError::Overflow { field } => field,
         }
     }
 }
@@ -164,22 +183,44 @@ impl Tally {
 
     /// Checks that the tally has `shape` (every vector the length the
     /// shape gives) and holds together: every proposal counts the same
-    /// runs, and each of its histograms counts each run once.
+    /// runs; each of its histograms, each state's votes and each bloc's
+    /// presence counts each run once; and no count exceeds what the runs
+    /// allow (adoptions, decisive votes, a bloc's agreement).
     pub fn check(&self, shape: &Shape) -> Result<(), ShapeError> {
         self.check_lengths(shape)?;
         let runs = self.runs();
+        let bound = |field: String, found: u64, limit: u128| match u128::from(found) <= limit {
+            true => Ok(()),
+            false => Err(ShapeError::Bound { field, limit, found: found.into() }),
+        };
         for (j, p) in self.proposals.iter().enumerate() {
+            let field = |name: &str| format!("proposals[{j}].{name}");
             // Counts that must add up to the runs (a hand-edited file).
             if p.runs != runs {
-                let field = format!("proposals[{j}].runs");
-                return Err(ShapeError::Count { field, expected: runs, found: p.runs.into() });
+                return Err(ShapeError::Count { field: field("runs"), expected: runs, found: p.runs.into() });
             }
-            let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), h));
-            for (name, counts) in histograms.chain([("margin".to_string(), &p.margin)]) {
+            let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), &h[..]));
+            let states = p.state_votes.iter().enumerate().map(|(i, votes)| (format!("state_votes[{i}]"), &votes[..]));
+            let present =
+                p.blocs.iter().enumerate().map(|(b, bloc)| (format!("blocs[{b}].present"), &bloc.present[..]));
+            for (name, counts) in histograms.chain([("margin".to_string(), &p.margin[..])]).chain(states).chain(present)
+            {
                 let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
                 if total != u128::from(runs) {
-                    let field = format!("proposals[{j}].{name}");
-                    return Err(ShapeError::Count { field, expected: runs, found: total });
+                    return Err(ShapeError::Count { field: field(&name), expected: runs, found: total });
+                }
+            }
+            bound(field("adopted"), p.adopted, runs.into())?;
+            bound(field("consensus"), p.consensus, u128::from(runs - p.adopted))?;
+            for (i, &decisive) in p.decisive.iter().enumerate() {
+                bound(field(&format!("decisive[{i}]")), decisive, runs.into())?;
+            }
+            for (b, bloc) in p.blocs.iter().enumerate() {
+                bound(field(&format!("blocs[{b}].majority_yes")), bloc.majority_yes, runs.into())?;
+                // A run with n members present adds at most 3n - n = 2n.
+                for (n, (&agreement, &present)) in bloc.agreement.iter().zip(&bloc.present).enumerate() {
+                    let limit = 2 * n as u128 * u128::from(present);
+                    bound(field(&format!("blocs[{b}].agreement[{n}]")), agreement, limit)?;
                 }
             }
         }
@@ -222,30 +263,42 @@ impl Tally {
     /// Adds another tally of the same shape (commutative and associative).
     /// A tally of another shape is refused, and `self` is left unchanged.
     pub fn merge(&mut self, other: &Tally) -> Result<(), ShapeError> {
-        fn add(into: &mut [u64], from: &[u64]) {
-            into.iter_mut().zip(from).for_each(|(a, b)| *a += b);
-        }
         let shape = self.shape();
         self.check_lengths(&shape)?;
         other.check_lengths(&shape)?;
-        for (p, o) in self.proposals.iter_mut().zip(&other.proposals) {
-            p.runs += o.runs;
-            p.adopted += o.adopted;
-            p.consensus += o.consensus;
-            for (h, oh) in p.histograms.iter_mut().zip(&o.histograms) {
-                add(h, oh);
+        let mut sum = self.clone();
+        for (j, (p, o)) in sum.proposals.iter_mut().zip(&other.proposals).enumerate() {
+            // Every count of `o` added to the same count of `p`; `name` names them in an overflow.
+            let add = |name: &str, into: &mut [u64], from: &[u64]| {
+                for (a, b) in into.iter_mut().zip(from) {
+                    *a = a
+                        .checked_add(*b)
+                        .ok_or_else(|| ShapeError::Overflow { field: format!("proposals[{j}].{name}") })?;
+                }
+                Ok::<(), ShapeError>(())
+            };
+            add("runs", std::slice::from_mut(&mut p.runs), &[o.runs])?;
+            add("adopted", std::slice::from_mut(&mut p.adopted), &[o.adopted])?;
+            add("consensus", std::slice::from_mut(&mut p.consensus), &[o.consensus])?;
+            for (v, (h, oh)) in p.histograms.iter_mut().zip(&o.histograms).enumerate() {
+                add(&format!("histograms[{v}]"), h, oh)?;
             }
-            add(&mut p.margin, &o.margin);
-            for (s, os) in p.state_votes.iter_mut().zip(&o.state_votes) {
-                add(s, os);
+            add("margin", &mut p.margin, &o.margin)?;
+            for (i, (s, os)) in p.state_votes.iter_mut().zip(&o.state_votes).enumerate() {
+                add(&format!("state_votes[{i}]"), s, os)?;
             }
-            add(&mut p.decisive, &o.decisive);
-            for (b, ob) in p.blocs.iter_mut().zip(&o.blocs) {
-                add(&mut b.agreement, &ob.agreement);
-                add(&mut b.present, &ob.present);
-                b.majority_yes += ob.majority_yes;
+            add("decisive", &mut p.decisive, &o.decisive)?;
+            for (k, (b, ob)) in p.blocs.iter_mut().zip(&o.blocs).enumerate() {
+                add(&format!("blocs[{k}].agreement"), &mut b.agreement, &ob.agreement)?;
+                add(&format!("blocs[{k}].present"), &mut b.present, &ob.present)?;
+                add(
+                    &format!("blocs[{k}].majority_yes"),
+                    std::slice::from_mut(&mut b.majority_yes),
+                    &[ob.majority_yes],
+                )?;
             }
         }
+        *self = sum;
         Ok(())
     }
 }
@@ -351,6 +404,8 @@ mod tests {
             p.runs = 1;
             p.histograms.iter_mut().for_each(|h| h[1] = 1);
             p.margin[3] = 1;
+            p.state_votes.iter_mut().for_each(|votes| votes[0] = 1);
+            p.blocs.iter_mut().for_each(|b| b.present[0] = 1);
         }
         tally
     }
@@ -391,6 +446,41 @@ mod tests {
         uneven.proposals[1].histograms.iter_mut().for_each(|h| h[0] = 1);
         uneven.proposals[1].margin[0] = 1;
         assert_eq!(uneven.check(&shape()).unwrap_err().field(), "proposals[1].runs");
+    }
+
+    #[test]
+    fn check_catches_counts_beyond_what_the_runs_allow() {
+        type Edit = fn(&mut ProposalTally);
+        let cases: [(Edit, &str); 7] = [
+            (|p| p.adopted = 2, "proposals[1].adopted"),
+            (|p| (p.adopted, p.consensus) = (1, 1), "proposals[1].consensus"),
+            (|p| p.decisive[2] = 2, "proposals[1].decisive[2]"),
+            (|p| p.state_votes[1] = [1, 1, 0, 0], "proposals[1].state_votes[1]"),
+            (|p| p.blocs[0].present = vec![0, 0, 0], "proposals[1].blocs[0].present"),
+            (|p| p.blocs[1].majority_yes = 2, "proposals[1].blocs[1].majority_yes"),
+            // One run with 1 member present adds at most 2 to agreement[1].
+            (
+                |p| (p.blocs[1].present, p.blocs[1].agreement) = (vec![0, 1], vec![0, 3]),
+                "proposals[1].blocs[1].agreement[1]",
+            ),
+        ];
+        for (edit, field) in cases {
+            let mut tally = one_run();
+            edit(&mut tally.proposals[1]);
+            assert_eq!(tally.check(&shape()).unwrap_err().field(), field);
+        }
+    }
+
+    #[test]
+    fn merge_refuses_counts_that_overflow_and_changes_nothing() {
+        let mut tally = one_run();
+        tally.proposals[1].adopted = u64::MAX;
+        let before = tally.clone();
+        let mut other = one_run();
+        other.proposals[1].adopted = 1;
+        let error = tally.merge(&other).unwrap_err();
+        assert_eq!(error.field(), "proposals[1].adopted", "{error}");
+        assert_eq!(tally, before, "a refused merge changed the tally");
     }
 
     #[test]

@@ -21,8 +21,8 @@
 
 use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
-use crate::export::{self, Commit, Identity, Manifest, OutputDir, SweepIdentity, TallyFile, manifest};
-use crate::model::Scenario;
+use crate::export::{self, Commit, Identity, Manifest, OutputDir, Part, SweepIdentity, TallyFile, manifest};
+use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -52,6 +52,22 @@ pub struct MergeReport {
     pub shards: usize,
 }
 
+/// Refuses a result directory written by another ungasim or model version:
+/// its tables are rewritten, or joined, as this binary writes them.
+fn check_versions(manifest: &Path, tool: &str, tool_version: &str, model_version: &str) -> anyhow::Result<()> {
+    let ours = [("tool", "ungasim"), ("tool_version", env!("CARGO_PKG_VERSION")), ("model_version", MODEL_VERSION)];
+    for ((field, ours), theirs) in ours.into_iter().zip([tool, tool_version, model_version]) {
+        if theirs != ours {
+            bail!(
+                "{}: `{field}` is {theirs}, but this ungasim writes {ours}: merge the shards with the ungasim that \
+                 wrote them",
+                manifest.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// One shard directory, read and checked on its own.
 struct ShardDir {
     dir: PathBuf,
@@ -66,6 +82,7 @@ impl ShardDir {
             bail!("{} holds no tally.json: not the result directory of a finished batch", dir.display());
         }
         let manifest = Manifest::read(&dir.join("manifest.json"))?;
+        check_versions(&dir.join("manifest.json"), &manifest.tool, &manifest.tool_version, &manifest.model_version)?;
         let tally = TallyFile::read(&dir.join("tally.json"))?;
         if let Some((field, in_manifest, in_tally)) = manifest.identity().difference(&tally.identity) {
             bail!(
@@ -102,6 +119,8 @@ impl SweepShard {
         }
         let path = dir.join("manifest.json");
         let manifest: SweepManifest = export::read_json(&path)?;
+        let identity = &manifest.identity;
+        check_versions(&path, &identity.tool, &identity.tool_version, &identity.model_version)?;
         let [start, end] = manifest.point_range;
         let points = manifest.identity.points.len();
         if !(start <= end && end <= points) {
@@ -175,15 +194,16 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
 
     check_out(settings)?;
     let mut out = OutputDir::create(&settings.out, settings.force)?;
+    let parts = |name: &str| -> Vec<Part> {
+        shards.iter().map(|shard| Part { path: shard.dir.join(name), range: shard.tally.run_range }).collect()
+    };
     let per_run = shards.iter().all(ShardDir::has_runs_csv);
     if per_run {
-        let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join("runs.csv")).collect();
-        export::concatenate_runs(&mut out, &scenario, &parts)?;
+        export::concatenate_runs(&mut out, &scenario, &parts("runs.csv"))?;
     }
     let per_state = shards.iter().all(ShardDir::has_votes_csv);
     if per_state {
-        let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join("votes.csv")).collect();
-        export::concatenate_votes(&mut out, &parts)?;
+        export::concatenate_votes(&mut out, &scenario, &parts("votes.csv"))?;
     }
     let manifest = Manifest {
         run_range: [0, identity.runs],
@@ -226,14 +246,26 @@ fn merge_sweep(settings: &MergeSettings, started: SystemTime, clock: Instant) ->
     let ranges: Vec<(&Path, [u64; 2])> =
         shards.iter().map(|s| (s.dir.as_path(), s.manifest.point_range.map(|p| p as u64))).collect();
     check_coverage(&ranges, points as u64, "points")?;
+    let reference = &shards[0];
+    let base = Path::new(&reference.manifest.scenario_path);
+    let roster = identity.roster.as_deref().map(Path::new);
+    let context = || format!("the scenario of {} ({})", reference.dir.display(), base.display());
+    let (scenario, text) = scenario::load_with_text(base, &identity.overrides, roster).with_context(context)?;
+    check_unchanged(base, &text, &reference.dir, &identity.scenario_sha256, "sweep")?;
     check_out(settings)?;
 
     let mut out = OutputDir::create(&settings.out, settings.force)?;
     let per_point = shards.iter().all(SweepShard::has_per_point);
     let tables = if per_point { &export::SWEEP_TABLES[..] } else { &export::SWEEP_TABLES[..1] };
-    for &name in tables {
-        let parts: Vec<PathBuf> = shards.iter().map(|shard| shard.dir.join(name)).collect();
-        export::concatenate_sweep_table(&mut out, name, &identity.parameters, &parts)?;
+    // Rows per point: one per proposal, one per proposal and state; the blocs in force vary with the point.
+    let proposals = scenario.proposals.len() as u64;
+    let rows = [Some(proposals), Some(proposals * scenario.states.len() as u64), None];
+    for (&name, rows) in tables.iter().zip(rows) {
+        let parts: Vec<Part> = shards
+            .iter()
+            .map(|shard| Part { path: shard.dir.join(name), range: shard.manifest.point_range.map(|p| p as u64) })
+            .collect();
+        export::concatenate_sweep_table(&mut out, name, &identity.parameters, &parts, rows)?;
     }
     let manifest = SweepManifest {
         command: "sweep".into(),
@@ -315,16 +347,22 @@ pub(super) fn reload_scenario(dir: &Path, path: &str, identity: &Identity) -> an
         (scenario, text) = scenario::load_with_text(path, &identity.overrides, Some(Path::new(&identity.roster)))
             .with_context(context)?;
     }
+    check_unchanged(path, &text, dir, &identity.scenario_sha256, "batch")?;
+    Ok(scenario)
+}
+
+/// Refuses a scenario file `path` (read as `text`) that has changed since
+/// the `what` (batch or sweep) in `dir` ran: its SHA-256 is not `expected`.
+fn check_unchanged(path: &Path, text: &str, dir: &Path, expected: &str, what: &str) -> anyhow::Result<()> {
     let sha256 = manifest::sha256_hex(text.as_bytes());
-    if sha256 != identity.scenario_sha256 {
+    if sha256 != expected {
         bail!(
-            "{} has changed since the batch in {} ran: its SHA-256 is {sha256}, the batch's {}",
+            "{} has changed since the {what} in {} ran: its SHA-256 is {sha256}, the {what}'s {expected}",
             path.display(),
             dir.display(),
-            identity.scenario_sha256
         );
     }
-    Ok(scenario)
+    Ok(())
 }
 
 /// Whether `a` and `b` name the same existing directory.

@@ -17,6 +17,7 @@ use crate::scenario;
 pub use crate::sweep::design::DesignSpec;
 use crate::sweep::design::{self, Design};
 use crate::sweep::{self, SweepError, SweepPlan};
+use crate::textfile::ReadError;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -98,7 +99,10 @@ pub fn resolve_design(spec: &DesignSpec) -> anyhow::Result<Design> {
             design::sampled(varies, *samples, *sampling, *seed)?
         }
         DesignSpec::Table(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = crate::textfile::read(path).map_err(|e| match e {
+                ReadError::Io(e) => anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
+                ReadError::NotUtf8 { line, .. } => anyhow::anyhow!("{}:{line}: {e}", path.display()),
+            })?;
             design::from_table(&text, &path.display().to_string())?
         }
     })

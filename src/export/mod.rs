@@ -32,7 +32,7 @@ pub mod votes;
 
 pub use lock::{DirLock, LOCK_FILE};
 pub use manifest::Manifest;
-pub use runs::{RunsWriter, concatenate_runs};
+pub use runs::{Part, RunsWriter, concatenate_runs};
 pub use sweep::{SWEEP_TABLES, SweepBytes, SweepCheckpoint, SweepIdentity, SweepWriter, concatenate_sweep_table};
 pub use tally::{Checkpoint, Identity, TallyFile};
 pub use votes::{VotesWriter, concatenate_votes};

@@ -9,7 +9,7 @@ use crate::batch::RunRecord;
 use crate::model::Scenario;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 /// The columns every `runs.csv` starts with; one column per `[[uncertain]]`
 /// entry follows (see [`header`]).
@@ -79,13 +79,11 @@ impl<'s> RunsWriter<'s> {
 
 /// Stages `runs.csv` in `out` as `scenario`'s header and then the rows of
 /// `parts` (the `runs.csv` files of consecutive run ranges, in run order),
-/// each of which must start with that header.
-pub fn concatenate_runs(
-    out: &mut OutputDir,
-    scenario: &Scenario,
-    parts: &[impl AsRef<Path>],
-) -> Result<(), ExportError> {
-    concatenate(out, "runs.csv", &header_line(&header(scenario)), parts)
+/// each of which must start with that header and hold one row per run of
+/// its range and proposal.
+pub fn concatenate_runs(out: &mut OutputDir, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
+    let rows = Rows { index: "run", per_index: Some(scenario.proposals.len() as u64) };
+    concatenate(out, "runs.csv", &header_line(&header(scenario)), parts, &rows)
 }
 
 /// `fields` as one CSV line, as the CSV writers write it.
@@ -95,29 +93,134 @@ pub(super) fn header_line(fields: &[impl AsRef<[u8]>]) -> String {
     String::from_utf8(writer.into_inner().expect("writing into memory")).expect("UTF-8 fields")
 }
 
+/// One shard's streamed table (`runs.csv`, `votes.csv`, a sweep table) and
+/// the run or point indices its rows must cover, `[start, end)`.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The file.
+    pub path: PathBuf,
+    /// The runs (or points) of its shard.
+    pub range: [u64; 2],
+}
+
+/// What the rows of a streamed table are: the name of its first column,
+/// the run or point index, and how many rows each index has, when that is
+/// fixed.
+pub(super) struct Rows {
+    /// `run` or `point`.
+    pub index: &'static str,
+    /// Rows of each index (one per proposal, say), if fixed.
+    pub per_index: Option<u64>,
+}
+
 /// Stages output `name` in `out` as `header` (a whole line) and then the
-/// rows of `parts`, each of which must start with `header`.
+/// rows of `parts`, each of which must start with `header` and hold whole
+/// lines whose first field runs through the part's range in order, every
+/// index there (`rows.per_index` times, if given): a truncated, cut or
+/// edited part is refused, naming the file and line.
 pub(super) fn concatenate(
     out: &mut OutputDir,
     name: &'static str,
     header: &str,
-    parts: &[impl AsRef<Path>],
+    parts: &[Part],
+    rows: &Rows,
 ) -> Result<(), ExportError> {
     let (file, path) = out.stage(name)?;
     let write_error = |source| ExportError::io("write", &path, source);
     let mut writer = BufWriter::new(file);
     writer.write_all(header.as_bytes()).map_err(write_error)?;
     for part in parts {
-        let part = part.as_ref();
-        let read_error = |source| ExportError::io("read", part, source);
-        let mut reader = BufReader::new(File::open(part).map_err(read_error)?);
+        let read_error = |source| ExportError::io("read", &part.path, source);
+        let invalid = |message: String| ExportError::Invalid { path: part.path.clone(), message };
+        let mut reader = BufReader::new(File::open(&part.path).map_err(read_error)?);
         let mut first = String::new();
         reader.read_line(&mut first).map_err(read_error)?;
         if first != header {
-            let message = format!("does not start with the header {}", header.trim_end());
-            return Err(ExportError::Invalid { path: part.to_path_buf(), message });
+            return Err(invalid(format!("does not start with the header {}", header.trim_end())));
         }
-        std::io::copy(&mut reader, &mut writer).map_err(write_error)?;
+        let mut check = RowCheck::new(rows, part.range);
+        let mut line = Vec::new();
+        for number in 2.. {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(read_error)? == 0 {
+                break;
+            }
+            check.row(&line, number).map_err(|m| invalid(format!("line {number}: {m}")))?;
+            writer.write_all(&line).map_err(write_error)?;
+        }
+        check.end().map_err(invalid)?;
     }
     writer.flush().map_err(write_error)
+}
+
+/// The check of one part's rows, row by row.
+struct RowCheck<'r> {
+    rows: &'r Rows,
+    range: [u64; 2],
+    /// The index of the rows so far, and how many rows it has.
+    current: Option<(u64, u64)>,
+    /// The line of the last row.
+    line: usize,
+}
+
+impl<'r> RowCheck<'r> {
+    fn new(rows: &'r Rows, range: [u64; 2]) -> RowCheck<'r> {
+        RowCheck { rows, range, current: None, line: 1 }
+    }
+
+    /// Checks the row `line` (with its line end) at line `number`.
+    fn row(&mut self, line: &[u8], number: usize) -> Result<(), String> {
+        let (name, [start, end]) = (self.rows.index, self.range);
+        self.line = number;
+        if !line.ends_with(b"\n") {
+            return Err("the last line has no line end: the file is truncated".to_string());
+        }
+        let field = line.split(|&b| b == b',').next().unwrap_or_default();
+        let text = String::from_utf8_lossy(field);
+        let index: u64 =
+            text.trim_end().parse().map_err(|_| format!("`{}` is not a {name} number", text.trim_end()))?;
+        if !(start..end).contains(&index) {
+            return Err(format!("{name} {index} is not among this directory's {name}s {start}..{end}"));
+        }
+        let next = match self.current {
+            None if index != start => return Err(format!("the first {name} is {index}, not {start}")),
+            None => (index, 1),
+            Some((previous, count)) if index == previous => (index, count + 1),
+            Some((previous, count)) => {
+                self.complete(previous, count).map_err(|m| format!("before this line, {m}"))?;
+                if index != previous + 1 {
+                    return Err(format!("{name} {index} follows {name} {previous}: rows missing or out of order"));
+                }
+                (index, 1)
+            }
+        };
+        self.current = Some(next);
+        Ok(())
+    }
+
+    /// Checks that index `index` has its rows.
+    fn complete(&self, index: u64, count: u64) -> Result<(), String> {
+        match self.rows.per_index {
+            Some(expected) if count != expected => {
+                Err(format!("{} {index} has {count} rows, not {expected}", self.rows.index))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that the rows reached the end of the range.
+    fn end(&self) -> Result<(), String> {
+        let (name, [start, end]) = (self.rows.index, self.range);
+        let last = match self.current {
+            Some((index, count)) => {
+                self.complete(index, count).map_err(|m| format!("line {}: {m}: the file is truncated", self.line))?;
+                index + 1
+            }
+            None => start,
+        };
+        if last < end {
+            return Err(format!("{name}s {last}..{end} have no row after line {}: the file is truncated", self.line));
+        }
+        Ok(())
+    }
 }

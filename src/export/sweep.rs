@@ -4,6 +4,7 @@
 //! and `sweep_blocs.csv`: the `states.csv` and `blocs.csv` rows of every
 //! point, after the same `point` and parameter columns.
 
+use super::runs::{Part, Rows, concatenate, header_line};
 use super::streamed::StreamedCsv;
 use super::{ExportError, OutputDir, blocs, states, summary};
 use crate::aggregate::Tally;
@@ -204,12 +205,14 @@ pub const SWEEP_TABLES: [&str; 3] = ["sweep.csv", "sweep_states.csv", "sweep_blo
 
 /// Stages the sweep table `name` (one of [`SWEEP_TABLES`]) of a sweep over
 /// `params` in `out`: its header once, then the rows of `parts` (the shards'
-/// tables, each starting with that header) in order.
+/// tables, each starting with that header and holding the rows of every
+/// point of its range, `per_point` rows each when that is fixed) in order.
 pub fn concatenate_sweep_table(
     out: &mut OutputDir,
     name: &'static str,
     params: &[String],
-    parts: &[impl AsRef<Path>],
+    parts: &[Part],
+    per_point: Option<u64>,
 ) -> Result<(), ExportError> {
     let columns: Vec<String> = match name {
         "sweep.csv" => summary::header(),
@@ -219,5 +222,6 @@ pub fn concatenate_sweep_table(
     };
     let header: Vec<String> =
         std::iter::once("point".to_string()).chain(params.iter().cloned()).chain(columns).collect();
-    super::runs::concatenate(out, name, &super::runs::header_line(&header), parts)
+    let rows = Rows { index: "point", per_index: per_point };
+    concatenate(out, name, &header_line(&header), parts, &rows)
 }

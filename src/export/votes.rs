@@ -5,12 +5,11 @@
 //! with the batch, or concatenated from the shards of a batch by `merge`,
 //! exactly as `runs.csv`.
 
-use super::runs::{concatenate, header_line};
+use super::runs::{Part, Rows, concatenate, header_line};
 use super::streamed::StreamedCsv;
 use super::{ExportError, OutputDir};
 use crate::batch::RunRecord;
 use crate::model::{Scenario, Vote};
-use std::path::Path;
 
 /// The header row.
 pub const HEADER: [&str; 3] = ["run", "proposal", "votes"];
@@ -71,7 +70,9 @@ impl<'s> VotesWriter<'s> {
 
 /// Stages `votes.csv` in `out` as the header and then the rows of `parts`
 /// (the `votes.csv` files of consecutive run ranges, in run order), each of
-/// which must start with the header.
-pub fn concatenate_votes(out: &mut OutputDir, parts: &[impl AsRef<Path>]) -> Result<(), ExportError> {
-    concatenate(out, "votes.csv", &header_line(&HEADER), parts)
+/// which must start with the header and hold one row per run of its range
+/// and proposal.
+pub fn concatenate_votes(out: &mut OutputDir, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
+    let rows = Rows { index: "run", per_index: Some(scenario.proposals.len() as u64) };
+    concatenate(out, "votes.csv", &header_line(&HEADER), parts, &rows)
 }

@@ -29,7 +29,9 @@ pub use codes::{HISTORICAL_CODES, RENAMED_CODES};
 
 use crate::date::Date;
 use crate::model::Vote;
+use crate::oneline::one_line;
 use crate::roster::Roster;
+use crate::textfile::ReadError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -59,15 +61,16 @@ pub struct HistoryError {
 }
 
 impl fmt::Display for HistoryError {
+    /// One line: control characters of the quoted input are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", one_line(&self.file))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", self.field)?;
+            write!(f, ": {}", one_line(&self.field))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", one_line(&self.message))
     }
 }
 
@@ -109,11 +112,12 @@ impl RollCalls {
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
         for path in paths {
             let file = path.as_ref().display().to_string();
-            let text = std::fs::read_to_string(path.as_ref()).map_err(|e| HistoryError {
-                file: file.clone(),
-                line: 0,
-                field: String::new(),
-                message: format!("cannot read the roll-call file: {e}"),
+            let text = crate::textfile::read(path.as_ref()).map_err(|e| {
+                let (line, message) = match e {
+                    ReadError::Io(e) => (0, format!("cannot read the roll-call file: {e}")),
+                    ReadError::NotUtf8 { line, .. } => (line, e.to_string()),
+                };
+                HistoryError { file: file.clone(), line, field: String::new(), message }
             })?;
             let parsed = read::parse_file(&text, &file, roster)?;
             for (text, &line) in parsed.calls.texts.iter().zip(&parsed.first_lines) {

@@ -4,6 +4,7 @@
 
 use super::codes::{Code, Codes};
 use super::{HistoryError, RecordedText, RollCalls};
+use crate::csvlines::{self, Lines};
 use crate::date::Date;
 use crate::model::Vote;
 use crate::roster::Roster;
@@ -54,7 +55,7 @@ pub(super) fn parse_file(text: &str, file: &str, roster: &Roster) -> Result<Pars
         return Err(error(0, "", "the file is empty".to_string()));
     }
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let mut lines = Lines { text: text.as_bytes(), byte: 0, line: 1 };
+    let mut lines = Lines::new(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(headers) => headers.iter().map(String::from).collect(),
         Err(e) => return Err(csv_error(file, &e, &mut lines)),
@@ -167,48 +168,14 @@ fn show_date(date: Option<Date>) -> String {
     date.map_or("no date".to_string(), |d| format!("date {d}"))
 }
 
-/// Line numbers of records from their byte offsets.
-///
-/// The `csv` crate's own line numbers are off by one after a `\r\n` or a
-/// blank line, so lines are counted here: `\n`, `\r\n` and a lone `\r`
-/// each end a line. Offsets must be asked for in increasing order.
-struct Lines<'t> {
-    text: &'t [u8],
-    /// Offset up to which line breaks have been counted.
-    byte: usize,
-    /// The 1-based line at `byte`.
-    line: usize,
-}
-
-impl Lines<'_> {
-    /// The line of the record that the reader says starts at `byte`: the
-    /// reader's offset may point at the line breaks before it.
-    fn at(&mut self, byte: u64) -> usize {
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).clamp(self.byte, self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        for i in self.byte..start {
-            let b = self.text[i];
-            if b == b'\n' || (b == b'\r' && self.text.get(i + 1) != Some(&b'\n')) {
-                self.line += 1;
-            }
-        }
-        self.byte = start;
-        self.line
-    }
-}
-
 /// A CSV-level error (a row with the wrong number of fields, bad quoting) as one line.
 fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines) -> HistoryError {
-    let line = e.position().map_or(0, |p| lines.at(p.byte()));
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("the row has {len} fields, but the header has {expected_len}")
-        }
-        _ => format!("not readable as CSV: {e}"),
-    };
-    HistoryError { file: file.to_string(), line, field: String::new(), message }
+    HistoryError {
+        file: file.to_string(),
+        line: lines.of_error(e),
+        field: String::new(),
+        message: csvlines::message(e),
+    }
 }
 
 /// `a`, `b`, `c`: names quoted for a message.

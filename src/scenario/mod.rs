@@ -20,7 +20,9 @@ mod sweep;
 mod tests;
 
 use crate::model::Scenario;
+use crate::oneline::one_line;
 use crate::roster::Roster;
+use crate::textfile::ReadError;
 use std::fmt;
 use std::path::Path;
 
@@ -50,15 +52,16 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// One line: control characters of the quoted input are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", one_line(&self.file))?;
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", self.field)?;
+            write!(f, ": {}", one_line(&self.field))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", one_line(&self.message))
     }
 }
 
@@ -79,12 +82,16 @@ pub fn load_with_text(
     roster: Option<&Path>,
 ) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        line: 0,
-        column: 0,
-        field: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
+    let text = crate::textfile::read(path).map_err(|e| {
+        let message = match &e {
+            ReadError::Io(io) => format!("cannot read the scenario file: {io}"),
+            ReadError::NotUtf8 { .. } => e.to_string(),
+        };
+        let (line, column) = match e {
+            ReadError::NotUtf8 { line, column, .. } => (line, column),
+            ReadError::Io(_) => (0, 0),
+        };
+        ScenarioError { file: file.clone(), line, column, field: String::new(), message }
     })?;
     let scenario = parse_with_roster(&text, &file, overrides, roster)?;
     if let Some(warning) = Roster::embedded().date_warning(scenario.date) {

@@ -40,7 +40,19 @@ impl Override {
 }
 
 fn set_error(text: &str, message: impl Into<String>) -> ScenarioError {
-    ScenarioError { file: format!("--set {text}"), line: 0, column: 0, field: String::new(), message: message.into() }
+    let file = format!("--set {}", abbreviated(text));
+    ScenarioError { file, line: 0, column: 0, field: String::new(), message: message.into() }
+}
+
+/// The longest `--set` argument quoted whole in an error.
+const QUOTED_CHARS: usize = 120;
+
+/// `text`, or for a longer one its first [`QUOTED_CHARS`] characters and its length.
+fn abbreviated(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}... ({} characters)", &text[..cut], text.chars().count()),
+        None => text.to_string(),
+    }
 }
 
 /// Splits every `PATH=VALUE` and reads its value.
@@ -82,8 +94,9 @@ fn check_section(path: &str) -> Result<(), String> {
     }
 }
 
+/// A word the shell may have left unquoted: letters (any script), digits, `_` and `-`.
 fn is_bare_word(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 /// `[RUS, CHN]` (bare words, the shell ate the quotes) as a list of strings.

@@ -6,7 +6,9 @@
 //! lists), from `--samples N` with `lhs` or `random` over `--vary
 //! PATH=LOW:HIGH` ranges (their own design seed), or from a CSV table.
 
+use crate::csvlines::{self, Lines};
 use crate::engine::rng::SimRng;
+use crate::oneline::one_line;
 use rand::{RngExt, SeedableRng};
 use std::fmt;
 use std::path::PathBuf;
@@ -40,6 +42,8 @@ pub struct Design {
     pub params: Vec<String>,
     /// One row per point, a value per parameter (as `--set` reads it).
     pub points: Vec<Vec<String>>,
+    /// For a design table: the file as named in errors and each point's line.
+    pub table: Option<(String, Vec<usize>)>,
 }
 
 /// How `--vary` lists combine.
@@ -70,8 +74,9 @@ pub struct DesignError {
 }
 
 impl fmt::Display for DesignError {
+    /// One line: control characters of the quoted input are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.place, self.message)
+        write!(f, "{}: {}", one_line(&self.place), one_line(&self.message))
     }
 }
 
@@ -126,13 +131,14 @@ fn decimals_of(text: &str) -> i32 {
     let text = text.trim().to_ascii_lowercase();
     let (mantissa, exponent) = text.split_once('e').map_or((text.as_str(), 0), |(m, e)| (m, e.parse().unwrap_or(0)));
     let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i32);
-    (fraction - exponent).clamp(0, 15)
+    fraction.saturating_sub(exponent).clamp(0, 15)
 }
 
-/// `x` rounded to `decimals` places.
+/// `x` rounded to `decimals` places (`x` itself where scaling it overflows).
 fn round_to(x: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
+    let scaled = x * scale;
+    if scaled.is_finite() { scaled.round() / scale } else { x }
 }
 
 /// Formats a number the shortest way that reads back the same.
@@ -156,10 +162,15 @@ pub fn values(vary: &str) -> Result<(String, Vec<String>), DesignError> {
         if stop < start {
             return Err(DesignError { place, message: "stop is below start".to_string() });
         }
-        let count = ((stop - start) / step * (1.0 + 1e-9)).floor() as usize + 1;
-        if count > MAX_POINTS {
+        // In floating point: `stop - start` may overflow to infinity (never
+        // NaN: both are finite, the step > 0), and the count must be bounded
+        // before it becomes an integer.
+        let count = ((stop - start) / step * (1.0 + 1e-9)).floor() + 1.0;
+        if count > MAX_POINTS as f64 {
+            let count = if count.is_finite() { format!("{count}") } else { "infinitely many".to_string() };
             return Err(DesignError { place, message: format!("{count} values, more than {MAX_POINTS}") });
         }
+        let count = count as usize;
         // Values as written: start + k step rounded to the decimals given
         // (0.1:0.3:0.1 is 0.1, 0.2, 0.3, not 0.30000000000000004).
         let decimals = parts.iter().map(|p| decimals_of(p)).max().unwrap_or(0);
@@ -217,7 +228,7 @@ pub fn from_vary(varies: &[String], combine: Combine) -> Result<Design, DesignEr
             if lists.is_empty() { Vec::new() } else { points }
         }
     };
-    Ok(Design { params, points })
+    Ok(Design { params, points, table: None })
 }
 
 /// `samples` points drawn in the `--vary PATH=LOW:HIGH` ranges, with the design's own seed.
@@ -259,31 +270,40 @@ pub fn sampled(varies: &[String], samples: usize, sampling: Sampling, seed: u64)
                     strata.iter().map(|&s| (s as f64 + rng.random::<f64>()) / samples as f64).collect()
                 }
             };
-            unit.iter().map(|u| low + u * (high - low)).collect()
+            // `high - low` overflows only for bounds near +-f64::MAX; then the
+            // convex combination keeps the values finite.
+            let width = high - low;
+            let at = |u: f64| if width.is_finite() { low + u * width } else { low * (1.0 - u) + high * u };
+            unit.iter().map(|&u| at(u)).collect()
         })
         .collect();
     let points = (0..samples).map(|k| columns.iter().map(|c| format_number(c[k])).collect()).collect();
-    Ok(Design { params, points })
+    Ok(Design { params, points, table: None })
 }
 
 /// A design table: a CSV file whose header names the parameters and whose
-/// rows are the points; `file` names it in errors.
+/// rows are the points; `file` names it in errors, with the line.
 pub fn from_table(text: &str, file: &str) -> Result<Design, DesignError> {
-    let at = |line: u64, message: String| DesignError { place: format!("{file}:{line}"), message };
+    let at = |line: usize, message: String| DesignError { place: format!("{file}:{line}"), message };
+    let mut lines = Lines::new(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let params: Vec<String> = reader.headers().map_err(|e| at(1, e.to_string()))?.iter().map(String::from).collect();
+    let params: Vec<String> = match reader.headers() {
+        Ok(header) => header.iter().map(String::from).collect(),
+        Err(e) => return Err(at(lines.of_error(&e).max(1), csvlines::message(&e))),
+    };
     if params.is_empty() || params.iter().any(String::is_empty) {
         return Err(at(1, "the header must name a parameter path in every column".to_string()));
     }
     check_unique(&params, |_| format!("{file}:1"))?;
-    let mut points = Vec::new();
+    let (mut points, mut point_lines) = (Vec::new(), Vec::new());
     for record in reader.records() {
-        let record = record.map_err(|e| at(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| at(lines.of_error(&e).max(1), csvlines::message(&e)))?;
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if let Some(k) = record.iter().position(str::is_empty) {
             return Err(at(line, format!("{}: empty value", params[k])));
         }
         points.push(record.iter().map(String::from).collect());
+        point_lines.push(line);
         if points.len() > MAX_POINTS {
             return Err(at(line, format!("more than {MAX_POINTS} points")));
         }
@@ -291,10 +311,19 @@ pub fn from_table(text: &str, file: &str) -> Result<Design, DesignError> {
     if points.is_empty() {
         return Err(at(1, "no point: the table has a header but no row".to_string()));
     }
-    Ok(Design { params, points })
+    Ok(Design { params, points, table: Some((file.to_string(), point_lines)) })
 }
 
 impl Design {
+    /// Where point `k` comes from, for errors: `FILE:LINE (point k)` for a
+    /// design table, else `point k (PATH=VALUE, ...)`.
+    pub fn place(&self, k: usize) -> String {
+        match &self.table {
+            Some((file, lines)) => format!("{file}:{} (point {k})", lines[k]),
+            None => format!("point {k} ({})", self.overrides(k).join(", ")),
+        }
+    }
+
     /// Point `k` as `--set PATH=VALUE` overrides.
     pub fn overrides(&self, k: usize) -> Vec<String> {
         self.params.iter().zip(&self.points[k]).map(|(p, v)| format!("{p}={v}")).collect()
@@ -350,6 +379,21 @@ mod tests {
     }
 
     #[test]
+    fn ranges_at_the_edges_of_f64_are_refused_or_finite() {
+        // Regression (property tests): the count overflowed to 0 values, or the values to infinity.
+        for spec in ["a=0:1e300:1e-300", "a=-1e308:1e308:1", "a=-1.7e308:1.7e308:1e308"] {
+            let error = values(spec).unwrap_err().to_string();
+            assert!(error.contains("more than 1000000"), "{spec}: {error}");
+        }
+        let (_, v) = values("a=1e-2147483648:1:1").unwrap();
+        assert_eq!(v, ["0", "1"]);
+        let (_, v) = values("a=0.000000000000001:1e300:1e299").unwrap();
+        assert!(v.iter().all(|x| x.parse::<f64>().is_ok_and(f64::is_finite)), "{v:?}");
+        let d = sampled(&vary(&["a=-1.7e308:1.7e308"]), 50, Sampling::LatinHypercube, 1).unwrap();
+        assert!(d.points.iter().all(|p| p[0].parse::<f64>().is_ok_and(f64::is_finite)), "{:?}", d.points);
+    }
+
+    #[test]
     fn latin_hypercube_uses_every_stratum_once() {
         let d = sampled(&vary(&["a=0:1", "b=10:20"]), 20, Sampling::LatinHypercube, 7).unwrap();
         assert_eq!(d.points.len(), 20);
@@ -386,5 +430,10 @@ mod tests {
             "d.csv:1: no point: the table has a header but no row"
         );
         assert!(from_table("a,b\n1,2,3\n", "d.csv").unwrap_err().to_string().starts_with("d.csv:2"));
+        // Lines are counted as written: CRLF, blank lines, a BOM.
+        let error = from_table("\u{feff}a\r\n1\r\n\r\n\r\n2,3\r\n", "d.csv").unwrap_err();
+        assert_eq!(error.to_string(), "d.csv:5: the row has 2 fields, but the header has 1");
+        let d = from_table("a\r\n1\r\n\r\n2\r\n", "d.csv").unwrap();
+        assert_eq!((d.place(0), d.place(1)), ("d.csv:2 (point 0)".to_string(), "d.csv:4 (point 1)".to_string()));
     }
 }

@@ -41,15 +41,16 @@ pub struct SweepPlan {
 /// Why a sweep stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    /// A point's scenario is invalid (the message names the point and its values).
-    #[error("point {point} ({values}): {source}")]
+    /// A point's scenario is invalid (the message names the point and its
+    /// values, or its design table's file and line).
+    #[error("{place}: {error}")]
     Point {
         /// 0-based point index.
         point: usize,
-        /// `PATH=VALUE` of the point, comma-separated.
-        values: String,
-        /// The scenario error.
-        source: scenario::ScenarioError,
+        /// [`Design::place`] of the point.
+        place: String,
+        /// The scenario error (in the message, not a source: it is said once).
+        error: scenario::ScenarioError,
     },
     /// A batch failed or was interrupted.
     #[error(transparent)]
@@ -60,7 +61,7 @@ pub enum SweepError {
 pub fn point_scenario(plan: &SweepPlan, design: &Design, k: usize) -> Result<Scenario, SweepError> {
     let overrides: Vec<String> = plan.overrides.iter().cloned().chain(design.overrides(k)).collect();
     let (mut sc, _) = scenario::load_with_text(&plan.scenario, &overrides, plan.roster.as_deref())
-        .map_err(|source| SweepError::Point { point: k, values: design.overrides(k).join(", "), source })?;
+        .map_err(|error| SweepError::Point { point: k, place: design.place(k), error })?;
     let seed = plan.seed.unwrap_or(sc.seed);
     sc.seed = if plan.independent_seeds { seed.wrapping_add(k as u64) } else { seed };
     Ok(sc)

@@ -85,8 +85,9 @@ pub fn entry_names(dir: &Path) -> Vec<String> {
 /// The `--set PATH=VALUE` overrides a scenario fixture asks for, one per
 /// comment line `# --set PATH=VALUE` (so a bad fixture can hold a bad `--set`).
 pub fn fixture_overrides(path: &Path) -> Vec<String> {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines().filter_map(|line| line.strip_prefix("# --set ")).map(String::from).collect()
+    // Lossy: a fixture may hold bytes that are not UTF-8 (on purpose).
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).lines().filter_map(|line| line.strip_prefix("# --set ")).map(String::from).collect()
 }
 
 /// Every file of `dir` by name, with its bytes.
@@ -227,6 +228,27 @@ fn first_difference(expected: &[u8], actual: &[u8]) -> String {
     match lines.find(|(_, (e, a))| e != a) {
         Some((i, (e, a))) => format!("line {} differs\n    expected: {e}\n    actual:   {a}", i + 1),
         None => format!("{} lines expected, {} written", expected.lines().count(), actual.lines().count()),
+    }
+}
+
+/// The files of `dir` (relative to the package root) ending in `.{ext}`, as
+/// paths relative to the package root, sorted: a malformed-input corpus.
+pub fn fixtures(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let suffix = format!(".{ext}");
+    let names = entry_names(&package_path(dir));
+    names.into_iter().filter(|name| name.ends_with(&suffix)).map(|name| PathBuf::from(dir).join(name)).collect()
+}
+
+/// Asserts that `dir` holds only `.{ext}` fixtures and their `.expected`
+/// files, and that every `.expected` file has its fixture.
+pub fn check_fixture_pairs(dir: &str, ext: &str) {
+    for name in entry_names(&package_path(dir)) {
+        let path = PathBuf::from(dir).join(&name);
+        if name.ends_with(".expected") {
+            assert!(path.with_extension(ext).exists(), "{} has no .{ext}", path.display());
+        } else {
+            assert!(name.ends_with(&format!(".{ext}")), "{}: neither .{ext} nor .expected", path.display());
+        }
     }
 }
 

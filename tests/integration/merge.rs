@@ -239,3 +239,177 @@ fn anything_but_the_shards_of_one_sweep_is_refused() {
     }
     merge(&[a, b, c], &out).success();
 }
+
+/// Golden errors of malformed shard directories: each case of
+/// [`malformed_shards_give_their_expected_errors`] is refused with exit
+/// status 1 and exactly the line in `tests/fixtures/merge/bad/CASE.expected`
+/// (the temporary directory written `SHARDS`, the version `VERSION`),
+/// leaving no output directory that looks complete.
+/// `UPDATE_EXPECTED=1 cargo test --release --test integration merge` rewrites them.
+const MERGE_BAD_DIR: &str = "tests/fixtures/merge/bad";
+
+/// A malformed-shards case: the directories to merge.
+type Case = (&'static str, Vec<PathBuf>);
+
+/// `dir/name` cut to its first `keep(length)` bytes.
+fn truncate(dir: &Path, name: &str, keep: impl FnOnce(&[u8]) -> usize) {
+    let bytes = fs::read(dir.join(name)).unwrap();
+    fs::write(dir.join(name), &bytes[..keep(&bytes)]).unwrap();
+}
+
+/// The cases of batch shards: three shards with `runs.csv` and `votes.csv`.
+fn batch_cases(root: &Path) -> Vec<Case> {
+    let parts = shards("tests/fixtures/good/minimal.toml", root, "shard", &["--per-run", "--per-state"]);
+    let other = shards("tests/fixtures/good/full.toml", root, "other", &["--per-run", "--per-state"]);
+    let [a, b, c] = [&parts[0], &parts[1], &parts[2]].map(PathBuf::as_path);
+    let edited = |name: &str, edit: &dyn Fn(&Path)| {
+        let dir = copy(b, root, name);
+        edit(&dir);
+        vec![a.to_path_buf(), dir, c.to_path_buf()]
+    };
+    let both = |dir: &Path, edit: fn(&mut serde_json::Value)| {
+        edit_json(dir, "manifest.json", edit);
+        edit_json(dir, "tally.json", |t| edit(&mut t["identity"]));
+    };
+    // Every shard edited alike: only the scenario file or the binary can tell.
+    let all_edited = |name: &str, edit: fn(&mut serde_json::Value)| {
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let dir = copy(p, root, &format!("{name}{}", i + 1));
+                both(&dir, edit);
+                dir
+            })
+            .collect::<Vec<_>>()
+    };
+    vec![
+        ("runs_csv_cut_mid_line", edited("runs_cut", &|d| truncate(d, "runs.csv", |b| b.len() - 3))),
+        (
+            "runs_csv_cut_at_line_end",
+            edited("runs_line", &|d| {
+                truncate(d, "runs.csv", |b| b[..b.len() - 1].iter().rposition(|&c| c == b'\n').unwrap() + 1)
+            }),
+        ),
+        (
+            "runs_csv_edited_run",
+            edited("runs_edit", &|d| {
+                let text = fs::read_to_string(d.join("runs.csv")).unwrap();
+                let line = text.lines().nth(5).unwrap().to_string();
+                let run = line.split(',').next().unwrap();
+                fs::write(d.join("runs.csv"), text.replacen(&line, &line.replacen(run, "99999", 1), 1)).unwrap();
+            }),
+        ),
+        ("votes_csv_cut_mid_line", edited("votes_cut", &|d| truncate(d, "votes.csv", |b| b.len() / 2))),
+        (
+            "votes_csv_header_only",
+            edited("votes_header", &|d| truncate(d, "votes.csv", |b| b.iter().position(|&c| c == b'\n').unwrap() + 1)),
+        ),
+        ("tally_json_cut", edited("tally_cut", &|d| truncate(d, "tally.json", |b| b.len() / 3))),
+        ("tally_json_empty", edited("tally_empty", &|d| truncate(d, "tally.json", |_| 0))),
+        (
+            "tally_json_adopted_edited",
+            edited("tally_adopted", &|d| {
+                edit_json(d, "tally.json", |t| t["tally"]["proposals"][0]["adopted"] = 5000.into());
+            }),
+        ),
+        (
+            "tally_json_state_votes_edited",
+            edited("tally_votes", &|d| {
+                edit_json(d, "tally.json", |t| t["tally"]["proposals"][0]["state_votes"][3][0] = 0.into());
+            }),
+        ),
+        ("manifest_seed_edited", edited("seed", &|d| edit_json(d, "manifest.json", |m| m["seed"] = 74.into()))),
+        ("manifest_and_tally_seed_edited", edited("seed_both", &|d| both(d, |v| v["seed"] = 74.into()))),
+        (
+            "manifest_scenario_hash_edited",
+            edited("hash", &|d| both(d, |v| v["scenario_sha256"] = "0".repeat(64).into())),
+        ),
+        ("manifest_model_version_edited", edited("model", &|d| both(d, |v| v["model_version"] = "1".into()))),
+        (
+            "manifest_tool_version_edited",
+            edited("tool", &|d| edit_json(d, "manifest.json", |m| m["tool_version"] = "0.0.9".into())),
+        ),
+        ("manifest_json_cut", edited("manifest_cut", &|d| truncate(d, "manifest.json", |b| b.len() / 2))),
+        ("mixed_versions", all_edited("versions", |v| v["model_version"] = "1".into())),
+        ("every_shard_hash_edited", all_edited("hashes", |v| v["scenario_sha256"] = "0".repeat(64).into())),
+        ("missing_tally_json", edited("no_tally", &|d| fs::remove_file(d.join("tally.json")).unwrap())),
+        ("missing_manifest_json", edited("no_manifest", &|d| fs::remove_file(d.join("manifest.json")).unwrap())),
+        ("shard_of_another_scenario", vec![a.to_path_buf(), other[1].clone(), c.to_path_buf()]),
+        ("duplicate_shard", vec![a.to_path_buf(), b.to_path_buf(), b.to_path_buf(), c.to_path_buf()]),
+        ("missing_shard", vec![a.to_path_buf(), c.to_path_buf()]),
+    ]
+}
+
+/// The cases of sweep shards.
+fn sweep_cases(root: &Path) -> Vec<Case> {
+    let parts = sweep_shards(root, "sweep", &[]);
+    let [a, b, c] = [&parts[0], &parts[1], &parts[2]].map(PathBuf::as_path);
+    let edited = |name: &str, edit: &dyn Fn(&Path)| {
+        let dir = copy(b, root, name);
+        edit(&dir);
+        vec![a.to_path_buf(), dir, c.to_path_buf()]
+    };
+    vec![
+        ("sweep_csv_cut_mid_line", edited("sweep_cut", &|d| truncate(d, "sweep.csv", |b| b.len() - 5))),
+        (
+            "sweep_csv_cut_at_line_end",
+            edited("sweep_line", &|d| {
+                truncate(d, "sweep.csv", |b| b[..b.len() - 1].iter().rposition(|&c| c == b'\n').unwrap() + 1)
+            }),
+        ),
+        (
+            "sweep_states_csv_cut_at_line_end",
+            edited("states_line", &|d| {
+                truncate(d, "sweep_states.csv", |b| b[..b.len() - 1].iter().rposition(|&c| c == b'\n').unwrap() + 1)
+            }),
+        ),
+        (
+            "sweep_blocs_csv_rows_dropped",
+            edited("blocs_rows", &|d| {
+                let text = fs::read_to_string(d.join("sweep_blocs.csv")).unwrap();
+                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("3,")).collect();
+                fs::write(d.join("sweep_blocs.csv"), kept.join("\n") + "\n").unwrap();
+            }),
+        ),
+        (
+            "sweep_manifest_model_version_edited",
+            edited("sweep_model", &|d| {
+                edit_json(d, "manifest.json", |m| m["model_version"] = "1".into());
+            }),
+        ),
+        (
+            "sweep_manifest_points_edited",
+            edited("sweep_points", &|d| {
+                edit_json(d, "manifest.json", |m| m["points"][0][0] = "0.3".into());
+            }),
+        ),
+        ("sweep_manifest_cut", edited("sweep_manifest_cut", &|d| truncate(d, "manifest.json", |b| b.len() - 10))),
+        ("sweep_missing_sweep_csv", edited("sweep_no_csv", &|d| fs::remove_file(d.join("sweep.csv")).unwrap())),
+        ("sweep_duplicate_shard", vec![a.to_path_buf(), b.to_path_buf(), b.to_path_buf(), c.to_path_buf()]),
+    ]
+}
+
+#[test]
+fn malformed_shards_give_their_expected_errors() {
+    let tmp = temp_dir();
+    let root = tmp.path();
+    let cases: std::collections::BTreeMap<&str, Vec<PathBuf>> =
+        batch_cases(root).into_iter().chain(sweep_cases(root)).collect();
+    let paths: Vec<PathBuf> = cases.keys().map(|name| Path::new(MERGE_BAD_DIR).join(format!("{name}.case"))).collect();
+    let out = root.join("merged");
+    crate::common::check_golden_errors(&paths, 30, |path| {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let dirs: Vec<&Path> = cases[name].iter().map(PathBuf::as_path).collect();
+        let refused = merge(&dirs, &out).code(1);
+        assert!(!out.join("manifest.json").exists(), "{name}: a refused merge left a complete {}", out.display());
+        let stderr = text(&refused.get_output().stderr);
+        let root = root.display().to_string();
+        stderr.trim_end().replace(&root, "SHARDS").replace(env!("CARGO_PKG_VERSION"), "VERSION")
+    });
+    // Every expected line belongs to a case.
+    for name in crate::common::entry_names(&crate::common::package_path(MERGE_BAD_DIR)) {
+        let case = name.strip_suffix(".expected").unwrap_or_else(|| panic!("{MERGE_BAD_DIR}/{name}: not .expected"));
+        assert!(cases.contains_key(case), "{MERGE_BAD_DIR}/{name} has no case");
+    }
+}

@@ -8,7 +8,6 @@
 //! `.expected` files; review every change by eye before keeping it.
 
 use crate::common;
-use std::fs;
 use std::path::{Path, PathBuf};
 use ungasim::scenario;
 
@@ -28,13 +27,7 @@ fn every_bad_fixture_gives_its_expected_error() {
 
 #[test]
 fn every_expected_file_has_its_fixture() {
-    let dir = "tests/fixtures/bad";
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "expected") {
-            assert!(path.with_extension("toml").exists(), "{} has no .toml", path.display());
-        }
-    }
+    common::check_fixture_pairs("tests/fixtures/bad", "toml");
 }
 
 #[test]

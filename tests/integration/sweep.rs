@@ -121,6 +121,7 @@ fn a_bad_point_is_refused_before_anything_is_simulated() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(stderr.starts_with("error: point 1 (model.conformity=1.5): --set model.conformity=1.5:"), "{stderr}");
+    assert_eq!(stderr.matches("--set").count(), 1, "the scenario error is said once: {stderr}");
     assert!(!out.exists(), "nothing is written");
 }
 
