@@ -192,19 +192,25 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         format!("{}/tally.json does not fit the scenario {}", reference.dir.display(), reference.manifest.scenario_path)
     })?;
 
-    check_out(settings)?;
-    let mut out = OutputDir::create(&settings.out, settings.force)?;
     let parts = |name: &str| -> Vec<Part> {
         shards.iter().map(|shard| Part { path: shard.dir.join(name), range: shard.tally.run_range }).collect()
     };
     let per_run = shards.iter().all(ShardDir::has_runs_csv);
-    if per_run {
-        export::concatenate_runs(&mut out, &scenario, &parts("runs.csv"))?;
-    }
     let per_state = shards.iter().all(ShardDir::has_votes_csv);
-    if per_state {
-        export::concatenate_votes(&mut out, &scenario, &parts("votes.csv"))?;
-    }
+    // Checked (`None`) before the directory is created, then written.
+    let join = |mut out: Option<&mut OutputDir>| -> Result<(), export::ExportError> {
+        if per_run {
+            export::concatenate_runs(out.as_deref_mut(), &scenario, &parts("runs.csv"))?;
+        }
+        if per_state {
+            export::concatenate_votes(out, &scenario, &parts("votes.csv"))?;
+        }
+        Ok(())
+    };
+    join(None)?;
+    check_out(settings)?;
+    let mut out = OutputDir::create(&settings.out, settings.force)?;
+    join(Some(&mut out))?;
     let manifest = Manifest {
         run_range: [0, identity.runs],
         shard: None,
@@ -252,21 +258,26 @@ fn merge_sweep(settings: &MergeSettings, started: SystemTime, clock: Instant) ->
     let context = || format!("the scenario of {} ({})", reference.dir.display(), base.display());
     let (scenario, text) = scenario::load_with_text(base, &identity.overrides, roster).with_context(context)?;
     check_unchanged(base, &text, &reference.dir, &identity.scenario_sha256, "sweep")?;
-    check_out(settings)?;
-
-    let mut out = OutputDir::create(&settings.out, settings.force)?;
     let per_point = shards.iter().all(SweepShard::has_per_point);
     let tables = if per_point { &export::SWEEP_TABLES[..] } else { &export::SWEEP_TABLES[..1] };
     // Rows per point: one per proposal, one per proposal and state; the blocs in force vary with the point.
     let proposals = scenario.proposals.len() as u64;
     let rows = [Some(proposals), Some(proposals * scenario.states.len() as u64), None];
-    for (&name, rows) in tables.iter().zip(rows) {
-        let parts: Vec<Part> = shards
-            .iter()
-            .map(|shard| Part { path: shard.dir.join(name), range: shard.manifest.point_range.map(|p| p as u64) })
-            .collect();
-        export::concatenate_sweep_table(&mut out, name, &identity.parameters, &parts, rows)?;
-    }
+    // Checked (`None`) before the directory is created, then written.
+    let join = |mut out: Option<&mut OutputDir>| -> Result<(), export::ExportError> {
+        for (&name, rows) in tables.iter().zip(rows) {
+            let parts: Vec<Part> = shards
+                .iter()
+                .map(|shard| Part { path: shard.dir.join(name), range: shard.manifest.point_range.map(|p| p as u64) })
+                .collect();
+            export::concatenate_sweep_table(out.as_deref_mut(), name, &identity.parameters, &parts, rows)?;
+        }
+        Ok(())
+    };
+    join(None)?;
+    check_out(settings)?;
+    let mut out = OutputDir::create(&settings.out, settings.force)?;
+    join(Some(&mut out))?;
     let manifest = SweepManifest {
         command: "sweep".into(),
         scenario_path: shards[0].manifest.scenario_path.clone(),

@@ -80,8 +80,8 @@ impl<'s> RunsWriter<'s> {
 /// Stages `runs.csv` in `out` as `scenario`'s header and then the rows of
 /// `parts` (the `runs.csv` files of consecutive run ranges, in run order),
 /// each of which must start with that header and hold one row per run of
-/// its range and proposal.
-pub fn concatenate_runs(out: &mut OutputDir, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
+/// its range and proposal; with `out` `None`, only checks the parts.
+pub fn concatenate_runs(out: Option<&mut OutputDir>, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
     let rows = Rows { index: "run", per_index: Some(scenario.proposals.len() as u64) };
     concatenate(out, "runs.csv", &header_line(&header(scenario)), parts, &rows)
 }
@@ -117,18 +117,26 @@ pub(super) struct Rows {
 /// rows of `parts`, each of which must start with `header` and hold whole
 /// lines whose first field runs through the part's range in order, every
 /// index there (`rows.per_index` times, if given): a truncated, cut or
-/// edited part is refused, naming the file and line.
+/// edited part is refused, naming the file and line. With `out` `None`,
+/// only checks the parts (so that a refusal comes before anything is written).
 pub(super) fn concatenate(
-    out: &mut OutputDir,
+    out: Option<&mut OutputDir>,
     name: &'static str,
     header: &str,
     parts: &[Part],
     rows: &Rows,
 ) -> Result<(), ExportError> {
-    let (file, path) = out.stage(name)?;
+    let (file, path) = match out {
+        Some(out) => {
+            let (file, path) = out.stage(name)?;
+            (Some(file), path)
+        }
+        None => (None, PathBuf::from(name)),
+    };
     let write_error = |source| ExportError::io("write", &path, source);
-    let mut writer = BufWriter::new(file);
-    writer.write_all(header.as_bytes()).map_err(write_error)?;
+    let mut writer = file.map(BufWriter::new);
+    let mut write = |bytes: &[u8]| writer.as_mut().map_or(Ok(()), |w| w.write_all(bytes)).map_err(write_error);
+    write(header.as_bytes())?;
     for part in parts {
         let read_error = |source| ExportError::io("read", &part.path, source);
         let invalid = |message: String| ExportError::Invalid { path: part.path.clone(), message };
@@ -146,11 +154,11 @@ pub(super) fn concatenate(
                 break;
             }
             check.row(&line, number).map_err(|m| invalid(format!("line {number}: {m}")))?;
-            writer.write_all(&line).map_err(write_error)?;
+            write(&line)?;
         }
         check.end().map_err(invalid)?;
     }
-    writer.flush().map_err(write_error)
+    writer.map_or(Ok(()), |mut w| w.flush()).map_err(write_error)
 }
 
 /// The check of one part's rows, row by row.

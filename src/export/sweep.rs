@@ -206,9 +206,10 @@ pub const SWEEP_TABLES: [&str; 3] = ["sweep.csv", "sweep_states.csv", "sweep_blo
 /// Stages the sweep table `name` (one of [`SWEEP_TABLES`]) of a sweep over
 /// `params` in `out`: its header once, then the rows of `parts` (the shards'
 /// tables, each starting with that header and holding the rows of every
-/// point of its range, `per_point` rows each when that is fixed) in order.
+/// point of its range, `per_point` rows each when that is fixed) in order;
+/// with `out` `None`, only checks the parts.
 pub fn concatenate_sweep_table(
-    out: &mut OutputDir,
+    out: Option<&mut OutputDir>,
     name: &'static str,
     params: &[String],
     parts: &[Part],

@@ -71,8 +71,8 @@ impl<'s> VotesWriter<'s> {
 /// Stages `votes.csv` in `out` as the header and then the rows of `parts`
 /// (the `votes.csv` files of consecutive run ranges, in run order), each of
 /// which must start with the header and hold one row per run of its range
-/// and proposal.
-pub fn concatenate_votes(out: &mut OutputDir, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
+/// and proposal; with `out` `None`, only checks the parts.
+pub fn concatenate_votes(out: Option<&mut OutputDir>, scenario: &Scenario, parts: &[Part]) -> Result<(), ExportError> {
     let rows = Rows { index: "run", per_index: Some(scenario.proposals.len() as u64) };
     concatenate(out, "votes.csv", &header_line(&HEADER), parts, &rows)
 }
