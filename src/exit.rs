@@ -36,7 +36,12 @@ pub fn status(error: &anyhow::Error) -> u8 {
             Some(BatchError::Sink(inner)) => inner.downcast_ref::<ExportError>(),
             _ => None,
         });
-        matches!(export, Some(ExportError::Locked { .. } | ExportError::Unwritable { .. } | ExportError::Io { .. }))
+        match export {
+            Some(ExportError::Locked { .. } | ExportError::Unwritable { .. }) => true,
+            // Reading a results directory is reading input.
+            Some(ExportError::Io { action, .. }) => *action != "read",
+            _ => false,
+        }
     });
     if output { OUTPUT } else { BAD_INPUT }
 }
@@ -83,6 +88,8 @@ mod tests {
         let locked = ExportError::Locked { dir: PathBuf::from("out"), pid: Some(7) };
         let sink = BatchError::Sink(Box::new(locked));
         assert_eq!(status(&anyhow::Error::new(sink)), OUTPUT);
+        let unreadable = ExportError::io("read", &PathBuf::from("out/states.csv"), std::io::Error::other("missing"));
+        assert_eq!(status(&anyhow::Error::new(unreadable)), BAD_INPUT);
         let exists = ExportError::Exists { dir: PathBuf::from("out"), leftovers: vec![] };
         assert_eq!(status(&anyhow::Error::new(exists)), BAD_INPUT);
         assert_eq!(status(&anyhow::anyhow!("s.toml:3:5: model.noise_scale: must be > 0")), BAD_INPUT);

@@ -192,7 +192,7 @@ pub(super) fn param_value(scenario: &Scenario, target: ParamTarget, value: &toml
     };
     converted.ok_or_else(|| match (target, value) {
         (ParamTarget::Real { .. } | ParamTarget::Count, toml::Value::String(text))
-            if text.trim().parse::<f64>().is_ok() =>
+            if text.trim().parse::<f64>().is_ok_and(f64::is_finite) =>
         {
             format!("\"{text}\" is a string; write {} without quotes", expected_number(target))
         }

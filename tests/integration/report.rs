@@ -370,10 +370,15 @@ fn a_comparison_gets_its_differences_and_flips() {
     );
 }
 
-/// `ungasim report DIR` expected to fail: its one line of stderr.
+/// `ungasim report DIR` expected to fail with status 1 (bad input): its one line of stderr.
 fn report_error(dir: &Path) -> String {
+    report_failure(dir, 1)
+}
+
+/// `ungasim report DIR` expected to fail with `status`: its one line of stderr.
+fn report_failure(dir: &Path, status: i32) -> String {
     let output = ungasim().arg("report").arg(dir).output().unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(status), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     stderr.trim_end().to_string()
@@ -433,7 +438,7 @@ fn missing_or_corrupt_files_give_one_line_naming_the_file() {
     // A directory a batch is writing (it holds the lock) is not read half-way.
     let (_tmp, dir) = fixture();
     let lock = ungasim::export::DirLock::acquire(&dir).unwrap();
-    assert!(report_error(&dir).contains("is being written by another ungasim run"));
+    assert!(report_failure(&dir, 3).contains("is being written by another ungasim run"));
     drop(lock);
     let tmp = temp_dir();
     assert!(report_error(tmp.path()).contains("holds no results"));
