@@ -219,6 +219,22 @@ impl Tally {
         }
     }
 
+    /// Sets every count to zero, keeping the shape (and the memory).
+    pub fn clear(&mut self) {
+        for p in &mut self.proposals {
+            (p.runs, p.adopted, p.consensus) = (0, 0, 0);
+            p.histograms.iter_mut().for_each(|h| h.fill(0));
+            p.margin.fill(0);
+            p.state_votes.fill([0; 4]);
+            p.decisive.fill(0);
+            for b in &mut p.blocs {
+                b.agreement.fill(0);
+                b.present.fill(0);
+                b.majority_yes = 0;
+            }
+        }
+    }
+
     /// Adds another tally of the same shape (commutative and associative).
     /// A tally of another shape is refused, and `self` is left unchanged.
     pub fn merge(&mut self, other: &Tally) -> Result<(), ShapeError> {
@@ -291,6 +307,11 @@ impl Recorder {
     /// The tally of the runs recorded so far.
     pub fn tally(&self) -> &Tally {
         &self.tally
+    }
+
+    /// Forgets the runs recorded so far (the tally is zeroed in place, not reallocated).
+    pub fn clear(&mut self) {
+        self.tally.clear();
     }
 
     /// The tally of the runs recorded.
@@ -391,6 +412,21 @@ mod tests {
         uneven.proposals[1].histograms.iter_mut().for_each(|h| h[0] = 1);
         uneven.proposals[1].margin[0] = 1;
         assert_eq!(uneven.check(&shape()).unwrap_err().field(), "proposals[1].runs");
+    }
+
+    #[test]
+    fn clear_zeroes_every_count_and_keeps_the_shape() {
+        let mut tally = one_run();
+        for p in &mut tally.proposals {
+            (p.adopted, p.consensus) = (1, 1);
+            p.state_votes[2] = [1, 2, 3, 4];
+            p.decisive[0] = 5;
+            p.blocs[1].agreement[1] = 6;
+            p.blocs[1].present[0] = 7;
+            p.blocs[0].majority_yes = 8;
+        }
+        tally.clear();
+        assert_eq!(tally, Tally::empty(&shape()));
     }
 
     #[test]

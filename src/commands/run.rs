@@ -263,11 +263,7 @@ pub fn run(
             batch_range: [range.start, range.end],
             runs_csv_bytes,
             votes_csv_bytes,
-            done: TallyFile {
-                identity: identity.clone(),
-                run_range: [range.start, wave.runs.end],
-                tally: wave.tally.clone(),
-            },
+            done: TallyFile { identity: identity.clone(), run_range: [range.start, wave.runs.end], tally: wave.tally },
         })?;
         Ok(Flow::Continue)
     });

@@ -59,16 +59,17 @@ pub fn first_difference(mine: &impl Serialize, theirs: &impl Serialize) -> Optio
 }
 
 /// The contents of `tally.json`: the exact tally of the runs `run_range` of
-/// the batch `identity`.
+/// the batch `identity`. `T` is the tally or a reference to it (a batch
+/// writes its checkpoints from the tally it keeps, without a copy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TallyFile {
+pub struct TallyFile<T = Tally> {
     /// The batch.
     pub identity: Identity,
     /// Run indices counted, `[start, end)`.
     pub run_range: [u64; 2],
     /// The counts.
-    pub tally: Tally,
+    pub tally: T,
 }
 
 impl TallyFile {
@@ -104,7 +105,7 @@ impl TallyFile {
 /// partial `runs.csv` holds exactly those runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Checkpoint {
+pub struct Checkpoint<T = Tally> {
     /// The runs the batch (or shard) is to simulate, `[start, end)`.
     pub batch_range: [u64; 2],
     /// With `--per-run`: the length in bytes of the partial `runs.csv`
@@ -114,7 +115,7 @@ pub struct Checkpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub votes_csv_bytes: Option<u64>,
     /// The runs done, `[batch start, done)`, and their tally.
-    pub done: TallyFile,
+    pub done: TallyFile<T>,
 }
 
 impl Checkpoint {
