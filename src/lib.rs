@@ -39,6 +39,7 @@ pub mod export;
 pub mod fit;
 pub mod history;
 pub mod interrupt;
+pub mod limits;
 pub mod model;
 pub mod roster;
 pub mod scenario;

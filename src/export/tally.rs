@@ -8,6 +8,7 @@
 
 use super::ExportError;
 use crate::aggregate::Tally;
+use crate::limits::TALLY_FILE;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -77,7 +78,7 @@ impl TallyFile {
     /// holds together: the counts add up, and count `run_range`'s runs.
     /// Errors name the path (and, for JSON, line and column).
     pub fn read(path: &Path) -> Result<TallyFile, ExportError> {
-        let file: TallyFile = super::read_json(path)?;
+        let file: TallyFile = super::read_json(path, TALLY_FILE)?;
         file.check().map_err(|message| ExportError::Invalid { path: path.to_path_buf(), message })?;
         Ok(file)
     }
@@ -121,7 +122,7 @@ pub struct Checkpoint<T = Tally> {
 impl Checkpoint {
     /// Reads and checks a checkpoint; errors name the path.
     pub fn read(path: &Path) -> Result<Checkpoint, ExportError> {
-        let checkpoint: Checkpoint = super::read_json(path)?;
+        let checkpoint: Checkpoint = super::read_json(path, TALLY_FILE)?;
         let invalid = |message: String| ExportError::Invalid { path: path.to_path_buf(), message };
         checkpoint.done.check().map_err(invalid)?;
         let ([start, end], [from, done]) = (checkpoint.batch_range, checkpoint.done.run_range);

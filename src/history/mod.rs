@@ -28,6 +28,7 @@ mod tests;
 pub use codes::{HISTORICAL_CODES, RENAMED_CODES};
 
 use crate::date::Date;
+use crate::limits::{self, ReadError};
 use crate::model::Vote;
 use crate::roster::Roster;
 use serde::Deserialize;
@@ -109,11 +110,14 @@ impl RollCalls {
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
         for path in paths {
             let file = path.as_ref().display().to_string();
-            let text = std::fs::read_to_string(path.as_ref()).map_err(|e| HistoryError {
+            let text = limits::read_to_string(path.as_ref(), limits::ROLLCALL_FILE).map_err(|e| HistoryError {
                 file: file.clone(),
                 line: 0,
                 field: String::new(),
-                message: format!("cannot read the roll-call file: {e}"),
+                message: match e {
+                    ReadError::Io(e) => format!("cannot read the roll-call file: {e}"),
+                    too_large => too_large.to_string(),
+                },
             })?;
             let parsed = read::parse_file(&text, &file, roster)?;
             for (text, &line) in parsed.calls.texts.iter().zip(&parsed.first_lines) {

@@ -19,6 +19,7 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
+use crate::limits::{self, ReadError};
 use crate::model::Scenario;
 use crate::roster::Roster;
 use std::fmt;
@@ -77,15 +78,24 @@ pub fn load_with_text(
     overrides: &[String],
     roster: Option<&Path>,
 ) -> Result<(Scenario, String), ScenarioError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: file.clone(),
+    let text = read_text(path)?;
+    Ok((parse_with_roster(&text, &path.display().to_string(), overrides, roster)?, text))
+}
+
+/// Reads the scenario file at `path`, refusing one larger than
+/// [`limits::SCENARIO_FILE`] before reading it; errors name the file as
+/// `path` displays.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    limits::read_to_string(path, limits::SCENARIO_FILE).map_err(|e| ScenarioError {
+        file: path.display().to_string(),
         line: 0,
         column: 0,
         field: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
-    })?;
-    Ok((parse_with_roster(&text, &file, overrides, roster)?, text))
+        message: match e {
+            ReadError::Io(e) => format!("cannot read the scenario file: {e}"),
+            too_large => too_large.to_string(),
+        },
+    })
 }
 
 /// Parses and validates scenario `text` (named `file` in errors), then
