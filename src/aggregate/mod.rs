@@ -84,6 +84,17 @@ impl Shape {
             proposals: scenario.proposals.len(),
         }
     }
+
+    /// Bytes of the counts of a tally of this shape (8 a count; the
+    /// vectors' headers aside).
+    pub fn tally_bytes(&self) -> u64 {
+        let n = self.states as u64;
+        let blocs: u64 = self.bloc_members.iter().map(|&members| 2 * (members as u64 + 1) + 1).sum();
+        // runs, adopted, consensus; 4 histograms of n + 1; the margin, 2n + 1;
+        // 4 vote counts and 1 decisive count per state; then the blocs.
+        let per_proposal = 3 + 4 * (n + 1) + 2 * n + 1 + 5 * n + blocs;
+        8 * self.proposals as u64 * per_proposal
+    }
 }
 
 /// A tally whose shape is not the one expected, or whose counts do not add
@@ -427,6 +438,19 @@ mod tests {
         }
         tally.clear();
         assert_eq!(tally, Tally::empty(&shape()));
+    }
+
+    #[test]
+    fn tally_bytes_counts_every_count() {
+        let tally = one_run();
+        let p = &tally.proposals[0];
+        let counts = 3
+            + p.histograms.iter().map(Vec::len).sum::<usize>()
+            + p.margin.len()
+            + 4 * p.state_votes.len()
+            + p.decisive.len()
+            + p.blocs.iter().map(|b| b.agreement.len() + b.present.len() + 1).sum::<usize>();
+        assert_eq!(shape().tally_bytes(), 8 * 2 * counts as u64);
     }
 
     #[test]

@@ -333,6 +333,23 @@ pub fn run_sequential(scenario: &Scenario, runs: Range<u64>) -> (Tally, Vec<RunR
     (recorder.into_tally(), records)
 }
 
+/// Times runs `0, 1, 2, ...` of `scenario` on the calling thread, recorded
+/// as a batch records them, until `time` has passed or `max_runs` are done
+/// (at least one): returns the runs done and the time they took, set-up
+/// aside. For estimates; the tally is dropped.
+pub fn time_runs(scenario: &Scenario, max_runs: u64, time: std::time::Duration) -> (u64, std::time::Duration) {
+    let engine = Engine::new(scenario);
+    let mut recorder = Recorder::new(scenario);
+    let mut workspace = engine.workspace();
+    let clock = std::time::Instant::now();
+    let mut runs = 0;
+    while runs == 0 || (runs < max_runs && clock.elapsed() < time) {
+        engine.run(runs, &mut workspace, |votes| recorder.record(&votes));
+        runs += 1;
+    }
+    (runs, clock.elapsed())
+}
+
 /// Which per-run records a chunk keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Records {
