@@ -34,9 +34,10 @@ pub const DESIGN_FILE: FileLimit = FileLimit { what: "a design table", bytes: 64
 pub const SERIES_FILE: FileLimit = FileLimit { what: "a series table", bytes: 16 << 20 };
 /// Each file of a roster directory (`states.csv`, `texts.csv`, `model.json`).
 pub const ROSTER_FILE: FileLimit = FileLimit { what: "a roster file", bytes: 16 << 20 };
-/// `tally.json` and a batch's `.checkpoint.json` (`merge`, `run --resume`):
-/// the tally of 10 000 proposals is at most a few hundred MB.
-pub const TALLY_FILE: FileLimit = FileLimit { what: "a tally file", bytes: 1 << 30 };
+/// `tally.json` and a batch's `.checkpoint.json` (`merge`, `run --resume`),
+/// read streaming: `tally.json` takes about 65 kB per proposal (pretty
+/// printed), more with large counts, so 10 000 proposals stay below 2 GiB.
+pub const TALLY_FILE: FileLimit = FileLimit { what: "a tally file", bytes: 2 << 30 };
 /// `manifest.json` and a sweep's `.checkpoint.json` (`merge`, `sweep
 /// --resume`), which list a sweep's points.
 pub const MANIFEST_FILE: FileLimit = FileLimit { what: "a manifest or sweep checkpoint", bytes: 256 << 20 };

@@ -152,7 +152,11 @@ pub struct Calibration {
 
 /// A mistake in a calibration directory: file, line and field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}{}: {field}: {message}", if *.line > 0 { format!(":{}", .line) } else { String::new() })]
+#[error(
+    "{file}{}{}: {message}",
+    if *.line > 0 { format!(":{}", .line) } else { String::new() },
+    if .field.is_empty() { String::new() } else { format!(": {}", .field) }
+)]
 pub struct CalibrationError {
     /// The file.
     pub file: String,

@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod compare;
 mod golden;
+mod limits;
 mod merge;
 mod reproducibility;
 mod results_dir;
