@@ -58,7 +58,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let settings = args.settings(std::env::args().collect());
             let bar = progress_bar(quiet);
             let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
-            let result = commands::run(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
+            let result = commands::run(&settings, &interrupt, |start| starting(start, &bar, quiet), &|n| bar.inc(n));
             bar.finish_and_clear();
             let report = result?;
             if !quiet {
@@ -81,7 +81,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let settings = args.settings(std::env::args().collect()).map_err(anyhow::Error::msg)?;
             let bar = progress_bar(args.quiet);
             let interrupt = Interrupt::on_termination_signals().context("cannot install the signal handlers")?;
-            let result = commands::sweep(&settings, &interrupt, |runs| bar.set_length(runs), &|n| bar.inc(n));
+            let quiet = args.quiet;
+            let result = commands::sweep(&settings, &interrupt, |start| starting(start, &bar, quiet), &|n| bar.inc(n));
             bar.finish_and_clear();
             let report = result?;
             if !args.quiet {
@@ -164,6 +165,21 @@ fn report_line(written: &commands::ReportOutcome) -> String {
         written.figures.len(),
         ungasim::report::figure_dir(&written.html).display()
     )
+}
+
+/// Before a batch or sweep: sizes the progress bar and, unless `quiet`,
+/// prints the estimated time when it is long (from a quick probe of about
+/// 50 ms; nothing is written, the results do not change).
+fn starting(start: &commands::Start<'_>, bar: &ProgressBar, quiet: bool) {
+    /// Batches estimated to take longer than this get their estimate printed.
+    const LONG: f64 = 10.0;
+    bar.set_length(start.runs);
+    if !quiet {
+        match start.estimate() {
+            Ok(estimate) if estimate.seconds > LONG => bar.suspend(|| eprintln!("{}", estimate.time_line())),
+            _ => {}
+        }
+    }
 }
 
 /// The runs progress bar of a batch or sweep (see [`progress_target`]).

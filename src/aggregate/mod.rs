@@ -84,6 +84,17 @@ impl Shape {
             proposals: scenario.proposals.len(),
         }
     }
+
+    /// Bytes of the counts of a tally of this shape (8 a count; the
+    /// vectors' headers aside).
+    pub fn tally_bytes(&self) -> u64 {
+        let n = self.states as u64;
+        let blocs: u64 = self.bloc_members.iter().map(|&members| 2 * (members as u64 + 1) + 1).sum();
+        // runs, adopted, consensus; 4 histograms of n + 1; the margin, 2n + 1;
+        // 4 vote counts and 1 decisive count per state; then the blocs.
+        let per_proposal = 3 + 4 * (n + 1) + 2 * n + 1 + 5 * n + blocs;
+        8 * self.proposals as u64 * per_proposal
+    }
 }
 
 /// A tally whose shape is not the one expected, or whose counts do not add
@@ -260,6 +271,22 @@ impl Tally {
         }
     }
 
+    /// Sets every count to zero, keeping the shape (and the memory).
+    pub fn clear(&mut self) {
+        for p in &mut self.proposals {
+            (p.runs, p.adopted, p.consensus) = (0, 0, 0);
+            p.histograms.iter_mut().for_each(|h| h.fill(0));
+            p.margin.fill(0);
+            p.state_votes.fill([0; 4]);
+            p.decisive.fill(0);
+            for b in &mut p.blocs {
+                b.agreement.fill(0);
+                b.present.fill(0);
+                b.majority_yes = 0;
+            }
+        }
+    }
+
     /// Adds another tally of the same shape (commutative and associative).
     /// A tally of another shape is refused, and `self` is left unchanged.
     pub fn merge(&mut self, other: &Tally) -> Result<(), ShapeError> {
@@ -344,6 +371,11 @@ impl Recorder {
     /// The tally of the runs recorded so far.
     pub fn tally(&self) -> &Tally {
         &self.tally
+    }
+
+    /// Forgets the runs recorded so far (the tally is zeroed in place, not reallocated).
+    pub fn clear(&mut self) {
+        self.tally.clear();
     }
 
     /// The tally of the runs recorded.
@@ -481,6 +513,34 @@ mod tests {
         let error = tally.merge(&other).unwrap_err();
         assert_eq!(error.field(), "proposals[1].adopted", "{error}");
         assert_eq!(tally, before, "a refused merge changed the tally");
+    }
+
+    #[test]
+    fn clear_zeroes_every_count_and_keeps_the_shape() {
+        let mut tally = one_run();
+        for p in &mut tally.proposals {
+            (p.adopted, p.consensus) = (1, 1);
+            p.state_votes[2] = [1, 2, 3, 4];
+            p.decisive[0] = 5;
+            p.blocs[1].agreement[1] = 6;
+            p.blocs[1].present[0] = 7;
+            p.blocs[0].majority_yes = 8;
+        }
+        tally.clear();
+        assert_eq!(tally, Tally::empty(&shape()));
+    }
+
+    #[test]
+    fn tally_bytes_counts_every_count() {
+        let tally = one_run();
+        let p = &tally.proposals[0];
+        let counts = 3
+            + p.histograms.iter().map(Vec::len).sum::<usize>()
+            + p.margin.len()
+            + 4 * p.state_votes.len()
+            + p.decisive.len()
+            + p.blocs.iter().map(|b| b.agreement.len() + b.present.len() + 1).sum::<usize>();
+        assert_eq!(shape().tally_bytes(), 8 * 2 * counts as u64);
     }
 
     #[test]

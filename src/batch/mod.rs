@@ -1,31 +1,42 @@
-//! A Monte Carlo batch: runs split into fixed index ranges, simulated in
-//! parallel on a local rayon pool, aggregated exactly.
+//! A Monte Carlo batch: runs split into index ranges, simulated in
+//! parallel on a local rayon pool, aggregated exactly, in memory that does
+//! not grow with the number of runs.
 //!
-//! Chunk `c` always holds runs `c * CHUNK_RUNS ..` (clipped to the batch's
-//! range), whatever the number of threads, and chunks are processed in
-//! waves whose results are consumed in chunk order. Tallies are integer
-//! counts and per-run records are written in run order, so the output is
-//! the same for any `--threads`. Memory is bounded by one wave of chunks,
-//! not by the number of runs. After every wave a hook sees the wave's
-//! per-run records and the exact tally so far, so it can stream `runs.csv`,
-//! checkpoint, or cancel the batch ([`Flow::Stop`]). A stop request
-//! ([`Interrupt`]) is looked at before every run: a wave it cuts short is
-//! dropped whole, so a stopped batch has handed on only whole waves, and
-//! stops within one run.
+//! Runs are simulated in waves of chunks ([`Layout`]); every worker thread
+//! records its chunks into one long-lived [`Recorder`] of its own, which is
+//! added into the batch's total after each wave and cleared (not
+//! reallocated). So a batch holds `threads + 1` tallies whatever its
+//! number of runs, and the per-run records of one wave (`--per-run`,
+//! `--per-state`) stay under [`RECORDS_BUDGET`]. Each run draws from its own
+//! random stream, tallies are integer counts and per-run records are
+//! handed on in run order, so the output is the same for any `--threads`
+//! and any cut into waves and chunks. After every wave a hook sees the
+//! wave's per-run records and the exact tally so far, so it can stream
+//! `runs.csv`, checkpoint, or cancel the batch ([`Flow::Stop`]). A stop
+//! request ([`Interrupt`]) is looked at before every run: a wave it cuts
+//! short is dropped whole, so a stopped batch has handed on only whole
+//! waves, and stops within one run.
 
 use crate::aggregate::{Recorder, Shape, ShapeError, Tally};
-use crate::engine::Engine;
 use crate::engine::rule::Outcome;
+use crate::engine::{Engine, Workspace};
 use crate::interrupt::Interrupt;
 use crate::model::{Scenario, Vote};
-use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Runs per chunk: the unit of parallel work.
+/// Runs per chunk, at most: the unit of parallel work.
 pub const CHUNK_RUNS: u64 = 512;
 
 /// Chunks per thread in one wave.
-const CHUNKS_PER_THREAD: usize = 8;
+const CHUNKS_PER_THREAD: u64 = 8;
+
+/// Bytes of per-run records (`--per-run`, `--per-state`) a batch may hold at
+/// once, about: a wave's records twice (as its chunks made them, then in run
+/// order for the hook). A wave has fewer runs when its records would take
+/// more (but at least one run per thread).
+pub const RECORDS_BUDGET: u64 = 64 << 20;
 
 /// The tallies of one proposal in one run (`runs.csv`).
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +132,74 @@ pub fn shard_range(runs: u64, index: u64, count: u64) -> Range<u64> {
     bound(index)..bound(index + 1)
 }
 
+/// How a batch is cut into waves and chunks: wave `w` holds runs
+/// `w * wave_runs ..` and chunk `c` runs `c * chunk_runs ..` (absolute run
+/// indices, clipped to the batch's range). It depends on the scenario's
+/// size, the threads and the records kept, never on the number of runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Runs of a whole wave (a multiple of `chunk_runs`).
+    pub wave_runs: u64,
+    /// Runs of a whole chunk (1..=[`CHUNK_RUNS`]).
+    pub chunk_runs: u64,
+}
+
+impl Layout {
+    /// The layout of `plan` on `scenario`: `threads` x 8 chunks of
+    /// [`CHUNK_RUNS`] a wave, fewer and smaller ones when the wave's per-run
+    /// records would exceed [`RECORDS_BUDGET`] (never below one run per thread).
+    pub fn of(scenario: &Scenario, plan: &BatchPlan) -> Layout {
+        let threads = plan.threads.max(1) as u64;
+        let chunks = threads * CHUNKS_PER_THREAD;
+        let budget_runs = match record_bytes(scenario, plan.records()) {
+            0 => u64::MAX,
+            bytes => RECORDS_BUDGET / (2 * bytes * scenario.proposals.len().max(1) as u64),
+        };
+        let chunk_runs = (budget_runs / chunks).clamp(1, CHUNK_RUNS);
+        let chunks = if chunk_runs == 1 { budget_runs.clamp(threads, chunks) } else { chunks };
+        Layout { wave_runs: chunk_runs * chunks, chunk_runs }
+    }
+
+    /// Bytes of the per-run records a batch of `plan` on `scenario` holds at
+    /// once, about: a whole wave's, twice (0 without records).
+    pub fn records_bytes(&self, scenario: &Scenario, plan: &BatchPlan) -> u64 {
+        2 * self.wave_runs * scenario.proposals.len() as u64 * record_bytes(scenario, plan.records())
+    }
+
+    /// The waves of `runs`, in order.
+    pub fn waves(&self, runs: &Range<u64>) -> impl Iterator<Item = Range<u64>> {
+        cut(runs.clone(), self.wave_runs)
+    }
+
+    /// The chunks of `wave`, in order.
+    pub fn chunks(&self, wave: Range<u64>) -> impl Iterator<Item = Range<u64>> {
+        cut(wave, self.chunk_runs)
+    }
+}
+
+/// Bytes of one [`RunRecord`] kept as `kept` says, with its heap parts, about.
+fn record_bytes(scenario: &Scenario, kept: Records) -> u64 {
+    let draws = 8 * scenario.uncertain.len() as u64;
+    match kept {
+        Records::None => 0,
+        Records::PerRun => size_of::<RunRecord>() as u64 + draws + 16,
+        Records::PerState => size_of::<RunRecord>() as u64 + draws + scenario.states.len() as u64 + 32,
+    }
+}
+
+/// Splits `runs` at the multiples of `size`.
+fn cut(runs: Range<u64>, size: u64) -> impl Iterator<Item = Range<u64>> {
+    let mut start = runs.start;
+    std::iter::from_fn(move || {
+        (start < runs.end).then(|| {
+            let end = (start / size).saturating_add(1).saturating_mul(size).min(runs.end);
+            let range = start..end;
+            start = end;
+            range
+        })
+    })
+}
+
 /// Simulates `plan.runs` of `scenario`. `progress` is called with the number
 /// of runs finished after each chunk (from worker threads); `hook` after
 /// each wave, in run order (see [`Wave`]), and may stop the batch. A raised
@@ -138,45 +217,57 @@ pub fn run(
 
 /// [`run`] continuing a batch: `start` is the tally of the runs done before
 /// `plan.runs` (a checkpoint), and the result adds `plan.runs` to it. As
-/// chunks are aligned to absolute run indices and counts add exactly, the
-/// result is the same as that of one uninterrupted batch.
+/// every run has its own random stream and counts add exactly, the result
+/// is the same as that of one uninterrupted batch.
 pub fn run_from(
     scenario: &Scenario,
     plan: &BatchPlan,
     start: Tally,
     interrupt: &Interrupt,
     progress: &(dyn Fn(u64) + Sync),
+    hook: impl FnMut(&Wave<'_>) -> Result<Flow, SinkError>,
+) -> Result<Tally, BatchError> {
+    run_with(scenario, plan, start, interrupt, progress, hook, &|| Recorder::new(scenario))
+}
+
+/// [`run_from`] with the workers' recorders made by `new_recorder` (one per
+/// thread, for the whole batch).
+fn run_with(
+    scenario: &Scenario,
+    plan: &BatchPlan,
+    start: Tally,
+    interrupt: &Interrupt,
+    progress: &(dyn Fn(u64) + Sync),
     mut hook: impl FnMut(&Wave<'_>) -> Result<Flow, SinkError>,
+    new_recorder: &dyn Fn() -> Recorder,
 ) -> Result<Tally, BatchError> {
     start.check(&Shape::of(scenario))?;
     let engine = Engine::new(scenario);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|source| BatchError::Pool { threads: plan.threads, source })?;
-    let chunks = chunks(&plan.runs);
+    let pool = pool(plan.threads)?;
+    let layout = Layout::of(scenario, plan);
+    let kept = plan.records();
+    let workers = per_thread(plan.threads, || (new_recorder(), engine.workspace()));
     let mut total = start;
     let mut done = 0;
     let mut records = Vec::new();
-    for wave in chunks.chunks(plan.threads * CHUNKS_PER_THREAD) {
-        let results: Vec<(Tally, Vec<RunRecord>)> = pool.install(|| {
-            wave.par_iter()
-                .map(|range| {
-                    let result = run_chunk(&engine, scenario, range.clone(), plan.records(), interrupt);
-                    progress(range.end - range.start);
-                    result
-                })
-                .collect()
+    for runs in layout.waves(&plan.runs) {
+        let chunk_records = on_threads(&pool, &workers, layout.chunks(runs.clone()), |worker, chunk| {
+            let (recorder, workspace) = worker;
+            let chunk_records = run_chunk(&engine, recorder, workspace, chunk.clone(), kept, interrupt);
+            progress(chunk.end - chunk.start);
+            chunk_records
         });
         if interrupt.is_requested() {
             return Err(BatchError::Interrupted { done });
         }
         records.clear();
-        for (tally, chunk_records) in results {
-            total.merge(&tally).expect("every chunk's tally has the scenario's shape");
-            records.extend(chunk_records);
+        records.reserve_exact(chunk_records.iter().map(Vec::len).sum());
+        records.extend(chunk_records.into_iter().flatten());
+        for worker in &workers {
+            let (recorder, _) = &mut *lock(worker);
+            total.merge(recorder.tally()).expect("every worker's tally has the scenario's shape");
+            recorder.clear();
         }
-        let runs = wave[0].start..wave[wave.len() - 1].end;
         done += runs.end - runs.start;
         match hook(&Wave { runs, records: &records, tally: &total }).map_err(BatchError::Sink)? {
             Flow::Continue => {}
@@ -186,10 +277,77 @@ pub fn run_from(
     Ok(total)
 }
 
+/// A local pool of `threads` worker threads.
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool, BatchError> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|source| BatchError::Pool { threads, source })
+}
+
+/// One state per worker thread of a pool of `threads`, made by `make`.
+pub fn per_thread<S>(threads: usize, mut make: impl FnMut() -> S) -> Vec<Mutex<S>> {
+    (0..threads.max(1)).map(|_| Mutex::new(make())).collect()
+}
+
+/// The state of one worker (a panic in another worker does not make it unusable).
+fn lock<S>(state: &Mutex<S>) -> std::sync::MutexGuard<'_, S> {
+    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs `work` on every chunk of `chunks`, spread over `pool`'s threads,
+/// and returns the chunks' results in chunk order. Thread `i` works with
+/// `states[i]` only (one per thread, see [`per_thread`]), so the states are
+/// accumulators that outlive the chunks: whatever the number of chunks, the
+/// memory is that of `states` and of the results.
+pub fn on_threads<S: Send, R: Send>(
+    pool: &rayon::ThreadPool,
+    states: &[Mutex<S>],
+    chunks: impl Iterator<Item = Range<u64>>,
+    work: impl Fn(&mut S, Range<u64>) -> R + Sync,
+) -> Vec<R> {
+    let chunks: Vec<Range<u64>> = chunks.collect();
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = pool
+        .broadcast(|context| {
+            let mut state = lock(&states[context.index() % states.len()]);
+            let mut mine = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(chunk) = chunks.get(k) else { break };
+                mine.push((k, work(&mut state, chunk.clone())));
+            }
+            mine
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+    results.sort_unstable_by_key(|&(k, _)| k);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Simulates `runs` sequentially on the calling thread: the reference the
 /// parallel path is tested against (records with every state's vote).
 pub fn run_sequential(scenario: &Scenario, runs: Range<u64>) -> (Tally, Vec<RunRecord>) {
-    run_chunk(&Engine::new(scenario), scenario, runs, Records::PerState, &Interrupt::new())
+    let engine = Engine::new(scenario);
+    let mut recorder = Recorder::new(scenario);
+    let records =
+        run_chunk(&engine, &mut recorder, &mut engine.workspace(), runs, Records::PerState, &Interrupt::new());
+    (recorder.into_tally(), records)
+}
+
+/// Times runs `0, 1, 2, ...` of `scenario` on the calling thread, recorded
+/// as a batch records them, until `time` has passed or `max_runs` are done
+/// (at least one): returns the runs done and the time they took, set-up
+/// aside. For estimates; the tally is dropped.
+pub fn time_runs(scenario: &Scenario, max_runs: u64, time: std::time::Duration) -> (u64, std::time::Duration) {
+    let engine = Engine::new(scenario);
+    let mut recorder = Recorder::new(scenario);
+    let mut workspace = engine.workspace();
+    let clock = std::time::Instant::now();
+    let mut runs = 0;
+    while runs == 0 || (runs < max_runs && clock.elapsed() < time) {
+        engine.run(runs, &mut workspace, |votes| recorder.record(&votes));
+        runs += 1;
+    }
+    (runs, clock.elapsed())
 }
 
 /// Which per-run records a chunk keeps.
@@ -210,35 +368,23 @@ impl BatchPlan {
     }
 }
 
-/// Splits `runs` at multiples of [`CHUNK_RUNS`].
-fn chunks(runs: &Range<u64>) -> Vec<Range<u64>> {
-    let mut out = Vec::new();
-    let mut start = runs.start;
-    while start < runs.end {
-        let end = ((start / CHUNK_RUNS + 1) * CHUNK_RUNS).min(runs.end);
-        out.push(start..end);
-        start = end;
-    }
-    out
-}
-
-/// Simulates `runs`, or fewer if `interrupt` is raised meanwhile (the
-/// caller then drops the result).
+/// Simulates `runs` into `recorder`, or fewer if `interrupt` is raised
+/// meanwhile (the caller then drops the wave), and returns the records kept.
 fn run_chunk(
     engine: &Engine,
-    scenario: &Scenario,
+    recorder: &mut Recorder,
+    workspace: &mut Workspace,
     runs: Range<u64>,
     kept: Records,
     interrupt: &Interrupt,
-) -> (Tally, Vec<RunRecord>) {
-    let mut recorder = Recorder::new(scenario);
-    let mut records = Vec::new();
-    let mut workspace = engine.workspace();
+) -> Vec<RunRecord> {
+    let wanted = if kept == Records::None { 0 } else { (runs.end - runs.start) as usize * engine.proposals() };
+    let mut records = Vec::with_capacity(wanted);
     for r in runs {
         if interrupt.is_requested() {
             break;
         }
-        engine.run(r, &mut workspace, |votes| {
+        engine.run(r, workspace, |votes| {
             recorder.record(&votes);
             if kept != Records::None {
                 records.push(RunRecord {
@@ -252,7 +398,7 @@ fn run_chunk(
             }
         });
     }
-    (recorder.into_tally(), records)
+    records
 }
 
 #[cfg(test)]
@@ -261,9 +407,84 @@ mod tests {
 
     #[test]
     fn chunks_are_aligned_to_absolute_run_indices() {
-        assert_eq!(chunks(&(0..1100)), vec![0..512, 512..1024, 1024..1100]);
-        assert_eq!(chunks(&(500..1030)), vec![500..512, 512..1024, 1024..1030]);
-        assert!(chunks(&(7..7)).is_empty());
+        assert_eq!(cut(0..1100, 512).collect::<Vec<_>>(), vec![0..512, 512..1024, 1024..1100]);
+        assert_eq!(cut(500..1030, 512).collect::<Vec<_>>(), vec![500..512, 512..1024, 1024..1030]);
+        assert_eq!(cut(7..7, 512).count(), 0);
+        assert_eq!(cut(u64::MAX - 3..u64::MAX, 512).collect::<Vec<_>>(), vec![u64::MAX - 3..u64::MAX]);
+    }
+
+    /// A scenario of `proposals` proposals with one `[[uncertain]]` entry.
+    fn scenario(proposals: usize) -> Scenario {
+        let mut toml = "[scenario]\nname = \"m\"\n[[uncertain]]\nparam = \"model.conformity\"\n\
+                        dist = \"uniform\"\nlow = 0.2\nhigh = 0.8\n"
+            .to_string();
+        for j in 0..proposals {
+            toml += &format!("[[proposals]]\nid = \"P{j}\"\nposition = [0.5, 0.0]\n");
+        }
+        crate::scenario::parse(&toml, "m.toml", &[]).unwrap()
+    }
+
+    #[test]
+    fn a_wave_keeps_its_records_under_the_budget() {
+        let big = scenario(1000);
+        for (per_run, per_state) in [(true, false), (true, true)] {
+            for threads in [1, 2, 16] {
+                let plan = BatchPlan { runs: 0..1, threads, per_run, per_state };
+                let layout = Layout::of(&big, &plan);
+                let one_run = layout.records_bytes(&big, &plan) / layout.wave_runs;
+                assert!(layout.wave_runs >= threads as u64, "{layout:?}: a run per thread");
+                assert!(
+                    layout.records_bytes(&big, &plan) <= RECORDS_BUDGET.max(threads as u64 * one_run),
+                    "{layout:?}"
+                );
+                assert_eq!(layout.wave_runs % layout.chunk_runs, 0);
+            }
+        }
+        // Without records, or with few proposals, waves are threads x 8 chunks of 512.
+        let plan = BatchPlan { runs: 0..1, threads: 2, per_run: false, per_state: false };
+        assert_eq!(Layout::of(&big, &plan), Layout { wave_runs: 16 * CHUNK_RUNS, chunk_runs: CHUNK_RUNS });
+        let plan = BatchPlan { per_run: true, per_state: true, ..plan };
+        assert_eq!(Layout::of(&scenario(2), &plan), Layout { wave_runs: 16 * CHUNK_RUNS, chunk_runs: CHUNK_RUNS });
+    }
+
+    /// The batch makes one recorder per thread whatever its number of runs,
+    /// and every wave's records stay within the layout: the memory does not
+    /// grow with the runs (and the result is the sequential one).
+    #[test]
+    fn memory_does_not_grow_with_the_runs() {
+        let sc = scenario(40);
+        for threads in [1, 3] {
+            let mut seen = Vec::new();
+            for runs in [50, 3000] {
+                let plan = BatchPlan { runs: 0..runs, threads, per_run: true, per_state: true };
+                let layout = Layout::of(&sc, &plan);
+                let made = AtomicUsize::new(0);
+                let new_recorder = || {
+                    made.fetch_add(1, Ordering::Relaxed);
+                    Recorder::new(&sc)
+                };
+                let mut most_records = 0;
+                let tally = run_with(
+                    &sc,
+                    &plan,
+                    Tally::new(&sc),
+                    &Interrupt::new(),
+                    &|_| {},
+                    |wave| {
+                        most_records = most_records.max(wave.records.len());
+                        Ok(Flow::Continue)
+                    },
+                    &new_recorder,
+                )
+                .unwrap();
+                assert!(most_records as u64 <= layout.wave_runs * 40, "{most_records} records in a wave");
+                seen.push(made.into_inner());
+                if runs == 50 {
+                    assert_eq!(tally, run_sequential(&sc, 0..50).0);
+                }
+            }
+            assert_eq!(seen, [threads, threads], "recorders made at 50 and 3000 runs");
+        }
     }
 
     #[test]
@@ -271,7 +492,7 @@ mod tests {
         let toml = "[scenario]\nname = \"h\"\n[[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\n";
         let scenario = crate::scenario::parse(toml, "h.toml", &[]).unwrap();
         let plan = BatchPlan { runs: 100..20_000, threads: 1, per_run: true, per_state: false };
-        let wave_runs = (CHUNKS_PER_THREAD as u64) * CHUNK_RUNS;
+        let wave_runs = CHUNKS_PER_THREAD * CHUNK_RUNS;
         let mut seen = Vec::new();
         let result = run(&scenario, &plan, &Interrupt::new(), &|_| {}, |wave| {
             assert_eq!(wave.tally.runs(), wave.runs.end - 100, "the tally of every run so far");

@@ -216,7 +216,7 @@ struct Loaded {
 /// writes [`BACKTEST_CSV`] and [`SUMMARY_CSV`] into `settings.out`.
 pub fn backtest(settings: &BacktestSettings) -> anyhow::Result<BacktestReport> {
     let clock = Instant::now();
-    anyhow::ensure!(settings.runs > 0, "--runs must be at least 1");
+    super::check_runs_option(Some(settings.runs))?;
     anyhow::ensure!(settings.threads > 0, "--threads must be at least 1");
     let facts = Roster::embedded();
     let calls = RollCalls::read_files(std::slice::from_ref(&settings.rollcalls), facts)?;

@@ -54,7 +54,8 @@ pub fn calibrate(settings: &CalibrateSettings, roster: &Roster) -> anyhow::Resul
     let calls = RollCalls::read_files(&settings.rollcalls, roster)?;
     let series = match &settings.series {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = crate::limits::read_to_string(path, crate::limits::SERIES_FILE)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             parse_series(&text, &path.display().to_string())?
         }
         None => parse_series(SERIES_CSV, "data/series.csv")?,

@@ -49,6 +49,7 @@ pub struct CompareReport {
 
 /// Loads A and B, simulates the same runs under both and writes `compare.csv`.
 pub fn compare(settings: &CompareSettings) -> anyhow::Result<CompareReport> {
+    super::check_runs_option(settings.runs)?;
     let roster = settings.roster.as_deref();
     let (mut a, _) = scenario::load_with_text(&settings.a, &[], roster)?;
     let b_path = settings.b.as_deref().unwrap_or(&settings.a);
@@ -59,9 +60,6 @@ pub fn compare(settings: &CompareSettings) -> anyhow::Result<CompareReport> {
     let seed = settings.seed.unwrap_or(a.seed);
     (a.seed, b.seed) = (seed, seed);
     let runs = settings.runs.unwrap_or(a.runs);
-    if runs == 0 {
-        anyhow::bail!("--runs must be at least 1");
-    }
     let out = settings.out.clone().unwrap_or_else(|| {
         let stem = |p: &Path| p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
         let b_name = settings.b.as_deref().map_or_else(|| "set".to_string(), stem);

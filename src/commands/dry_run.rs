@@ -1,17 +1,34 @@
-//! `--dry-run`: what a batch or sweep would cost, from a short timed probe,
-//! without writing anything.
+//! What a batch or sweep would cost, from a short timed probe, without
+//! writing anything: all of it for `--dry-run`, the time before a long
+//! batch or sweep starts ([`Start`]).
 
-use crate::batch::{self, BatchPlan, Flow};
+use crate::aggregate::Shape;
+use crate::batch::{self, BatchPlan, Flow, Layout};
 use crate::interrupt::Interrupt;
 use crate::model::Scenario;
 use std::fmt;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Runs timed to estimate the rate (fewer if the batch is smaller).
 pub const PROBE_RUNS: u64 = 4096;
 
+/// How long the quick probe before a batch runs, about.
+const QUICK_PROBE: Duration = Duration::from_millis(50);
+
 /// Bytes of a `runs.csv` row, about (run index, ids and counts).
 const RUNS_ROW_BYTES: u64 = 40;
+
+/// How a scenario is timed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// `--dry-run`: an untimed warm-up, then up to [`PROBE_RUNS`] runs on
+    /// every thread.
+    Thorough,
+    /// Before a batch: runs on one thread until about 50 ms have passed (or
+    /// [`PROBE_RUNS`] runs, or the batch's), set-up aside, the rate then
+    /// scaled by the threads.
+    Quick,
+}
 
 /// What a batch would cost.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,41 +43,37 @@ pub struct Estimate {
     pub states: usize,
     /// Worker threads.
     pub threads: usize,
-    /// Runs per second measured on the probe.
+    /// Runs timed.
+    pub probe_runs: u64,
+    /// Runs per second, from the probe.
     pub runs_per_second: f64,
     /// Estimated wall time in seconds.
     pub seconds: f64,
     /// Bytes of the result files, about.
     pub output_bytes: u64,
-    /// Bytes of the exact tally kept in memory (one per point at a time).
+    /// Bytes of one exact tally; a batch holds `threads + 1` of them (one per
+    /// worker thread and the total), one point of a sweep at a time.
     pub tally_bytes: u64,
+    /// Bytes of per-run records a batch holds at once, about (0 without
+    /// `--per-run` or `--per-state`).
+    pub records_bytes: u64,
 }
 
-/// Times a probe of `scenario` and scales it to `points` x `runs`.
-pub fn estimate(
-    scenario: &Scenario,
-    runs: u64,
-    threads: usize,
-    per_run: bool,
-    points: usize,
-) -> anyhow::Result<Estimate> {
-    let probe = runs.clamp(1, PROBE_RUNS);
-    let plan = BatchPlan { runs: 0..probe, threads, per_run: false, per_state: false };
-    let simulate = |plan: &BatchPlan| batch::run(scenario, plan, &Interrupt::new(), &|_| {}, |_| Ok(Flow::Continue));
-    // A short untimed warm-up first (caches, thread start), then the probe.
-    simulate(&BatchPlan { runs: 0..probe.min(512), ..plan.clone() })?;
-    let clock = Instant::now();
-    simulate(&plan)?;
-    let runs_per_second = probe as f64 / clock.elapsed().as_secs_f64().max(1e-9);
+/// Times `scenario` with `probe` and scales the rate to `points` batches of
+/// `plan` (its runs, threads and records).
+pub fn estimate(scenario: &Scenario, plan: &BatchPlan, points: usize, probe: Probe) -> anyhow::Result<Estimate> {
+    let runs = plan.runs.end - plan.runs.start;
+    let (probe_runs, runs_per_second) = rate(scenario, runs, plan.threads, probe)?;
     let (m, n, blocs) = (scenario.proposals.len() as u64, scenario.states.len() as u64, scenario.blocs.len() as u64);
-    // Per proposal: 5 histograms of n + 1 (2n + 1 for the margin) counts,
-    // 4 vote and 1 decisive count per state, a few per bloc; 8 bytes each.
-    let tally_bytes = 8 * m * (5 * (n + 1) + n + 5 * n + 4 * blocs + 8);
+    let tally_bytes = Shape::of(scenario).tally_bytes();
     // The tables: summary (a row per proposal), distribution (up to 5 (n + 1)
     // rows per proposal), states (n), blocs, each about 60 bytes a row.
     let mut output_bytes = 60 * m * (1 + 5 * (n + 1) + n + blocs) + tally_bytes * 3;
-    if per_run {
+    if plan.per_run {
         output_bytes += runs * m * RUNS_ROW_BYTES;
+    }
+    if plan.per_state {
+        output_bytes += runs * m * (RUNS_ROW_BYTES / 2 + n);
     }
     let total = runs as f64 * points as f64;
     Ok(Estimate {
@@ -68,12 +81,82 @@ pub fn estimate(
         runs,
         proposals: m as usize,
         states: n as usize,
-        threads,
+        threads: plan.threads,
+        probe_runs,
         runs_per_second,
         seconds: total / runs_per_second,
         output_bytes: output_bytes * points as u64,
         tally_bytes,
+        records_bytes: Layout::of(scenario, plan).records_bytes(scenario, plan),
     })
+}
+
+/// Runs timed and runs per second of `scenario` on `threads` threads, for
+/// a batch of `runs`.
+fn rate(scenario: &Scenario, runs: u64, threads: usize, probe: Probe) -> anyhow::Result<(u64, f64)> {
+    let simulate = |runs: u64| -> anyhow::Result<Duration> {
+        let plan = BatchPlan { runs: 0..runs, threads, per_run: false, per_state: false };
+        let clock = Instant::now();
+        batch::run(scenario, &plan, &Interrupt::new(), &|_| {}, |_| Ok(Flow::Continue))?;
+        Ok(clock.elapsed())
+    };
+    let per_second = |runs: u64, time: Duration| runs as f64 / time.as_secs_f64().max(1e-9);
+    match probe {
+        Probe::Thorough => {
+            let probe = runs.clamp(1, PROBE_RUNS);
+            // A short untimed warm-up first (caches, thread start), then the probe.
+            simulate(probe.min(512))?;
+            Ok((probe, per_second(probe, simulate(probe)?)))
+        }
+        Probe::Quick => {
+            let (probe, time) = batch::time_runs(scenario, PROBE_RUNS.min(runs), QUICK_PROBE);
+            Ok((probe, per_second(probe, time) * threads as f64))
+        }
+    }
+}
+
+impl Estimate {
+    /// State-votes per second at the estimated rate.
+    pub fn state_votes_per_second(&self) -> f64 {
+        self.runs_per_second * (self.proposals * self.states) as f64
+    }
+
+    /// The line shown before a long batch or sweep: `estimated time: ~N s
+    /// (M runs x P proposals x S states at ~R state-votes/s)`.
+    pub fn time_line(&self) -> String {
+        format!(
+            "estimated time: ~{:.0} s ({} runs x {} proposals x {} states at ~{:.1}M state-votes/s)",
+            self.seconds,
+            self.runs * self.points as u64,
+            self.proposals,
+            self.states,
+            self.state_votes_per_second() / 1e6
+        )
+    }
+}
+
+/// What a batch or sweep is about to simulate, as its `on_start` callback
+/// sees it (before the first run).
+#[derive(Debug, Clone, Copy)]
+pub struct Start<'a> {
+    /// Runs left to simulate (a sweep's: points left x runs per point).
+    pub runs: u64,
+    /// The scenario (a sweep's first point left).
+    pub scenario: &'a Scenario,
+    /// Points left (1 for a batch).
+    pub points: usize,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+impl Start<'_> {
+    /// The time the batch or sweep will take, from a quick probe (about
+    /// 50 ms on one thread; [`Probe::Quick`]). Writes nothing, changes nothing.
+    pub fn estimate(&self) -> anyhow::Result<Estimate> {
+        let runs = self.runs / self.points.max(1) as u64;
+        let plan = BatchPlan { runs: 0..runs, threads: self.threads, per_run: false, per_state: false };
+        estimate(self.scenario, &plan, self.points, Probe::Quick)
+    }
 }
 
 /// A byte count in B, kB, MB or GB.
@@ -94,44 +177,45 @@ impl fmt::Display for Estimate {
             "dry run: {} point(s) x {} runs of {} proposal(s) x {} states on {} thread(s)",
             self.points, self.runs, self.proposals, self.states, self.threads
         )?;
-        writeln!(
-            f,
-            "  rate      {:.0} runs/s (timed on a probe of {} runs)",
-            self.runs_per_second,
-            self.runs.min(PROBE_RUNS)
-        )?;
+        writeln!(f, "  rate      {:.0} runs/s (timed on a probe of {} runs)", self.runs_per_second, self.probe_runs)?;
         writeln!(f, "  time      about {:.1} s", self.seconds)?;
-        writeln!(f, "  memory    about {} of tallies per point, whatever the number of runs", bytes(self.tally_bytes))?;
+        let tallies = (self.threads as u64 + 1) * self.tally_bytes;
+        write!(
+            f,
+            "  memory    about {} of tallies ({} threads + 1 of {})",
+            bytes(tallies),
+            self.threads,
+            bytes(self.tally_bytes)
+        )?;
+        if self.records_bytes > 0 {
+            write!(f, " and at most {} of per-run records", bytes(self.records_bytes))?;
+        }
+        writeln!(f, ", whatever the number of runs")?;
         write!(f, "  output    about {}; nothing was written", bytes(self.output_bytes))
     }
 }
 
 /// `run --dry-run`: the estimate of the batch `settings` describe.
 pub fn run_estimate(settings: &super::RunSettings) -> anyhow::Result<Estimate> {
-    let (mut scenario, _) =
-        crate::scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
-    if let Some(seed) = settings.seed {
-        scenario.seed = seed;
-    }
-    let runs = settings.runs.unwrap_or(scenario.runs);
-    let runs = match settings.shard {
-        Some(shard) => {
-            let range = batch::shard_range(runs, shard.index - 1, shard.count);
-            range.end - range.start
-        }
-        None => runs,
+    let batch = super::run::LoadedBatch::load(settings)?;
+    let plan = BatchPlan {
+        runs: 0..batch.range.end - batch.range.start,
+        threads: settings.threads,
+        per_run: settings.per_run,
+        per_state: settings.per_state,
     };
-    estimate(&scenario, runs, settings.threads, settings.per_run, 1)
+    estimate(&batch.scenario, &plan, 1, Probe::Thorough)
 }
 
 /// `sweep --dry-run`: the estimate of the sweep `settings` describe (every
 /// point checked, the first of its shard's timed, its shard's points counted).
 pub fn sweep_estimate(settings: &super::SweepSettings) -> anyhow::Result<Estimate> {
     let path = &settings.plan.scenario;
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let text = crate::scenario::read_text(path)?;
     let (plan, design) = super::sweep::plan_and_design(settings, &text)?;
     let range = super::sweep::shard_points(settings.shard, design.points.len())?;
     let runs = crate::sweep::check_points(&plan, &design)?;
     let first = crate::sweep::point_scenario(&plan, &design, range.start)?;
-    estimate(&first, runs, plan.threads, false, range.len())
+    let batch = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
+    estimate(&first, &batch, range.len(), Probe::Thorough)
 }

@@ -22,6 +22,7 @@
 use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
 use crate::export::{self, Commit, Identity, Manifest, OutputDir, Part, SweepIdentity, TallyFile, manifest};
+use crate::limits::MANIFEST_FILE;
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
 use anyhow::{Context, bail};
@@ -118,7 +119,7 @@ impl SweepShard {
             bail!("{} holds no sweep.csv: not the result directory of a finished sweep", dir.display());
         }
         let path = dir.join("manifest.json");
-        let manifest: SweepManifest = export::read_json(&path)?;
+        let manifest: SweepManifest = export::read_json(&path, MANIFEST_FILE)?;
         let identity = &manifest.identity;
         check_versions(&path, &identity.tool, &identity.tool_version, &identity.model_version)?;
         let [start, end] = manifest.point_range;
@@ -141,7 +142,7 @@ fn is_sweep(dir: &Path) -> anyhow::Result<bool> {
     if !path.is_file() {
         bail!("{} holds no manifest.json: not the result directory of a finished batch or sweep", dir.display());
     }
-    let manifest: serde_json::Value = export::read_json(&path)?;
+    let manifest: serde_json::Value = export::read_json(&path, MANIFEST_FILE)?;
     Ok(manifest.get("command").and_then(serde_json::Value::as_str) == Some("sweep"))
 }
 

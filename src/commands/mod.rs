@@ -18,9 +18,18 @@ pub use backtest::{
 };
 pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, parse_series};
 pub use compare::{CompareReport, CompareSettings, compare};
-pub use dry_run::{Estimate, run_estimate, sweep_estimate};
+pub use dry_run::{Estimate, Probe, Start, run_estimate, sweep_estimate};
 pub use merge::{MergeReport, MergeSettings, merge};
 pub use report::{ReportOutcome, ReportSettings, report};
 pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};
+
+/// Checks `--runs` (when given) against 1..=[`crate::limits::MAX_RUNS`]; the
+/// error names the option.
+fn check_runs_option(runs: Option<u64>) -> anyhow::Result<()> {
+    match runs {
+        Some(runs) => crate::limits::check_runs(runs).map(drop).map_err(|m| anyhow::anyhow!("--runs: {m}")),
+        None => Ok(()),
+    }
+}

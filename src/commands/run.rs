@@ -8,6 +8,7 @@
 //! says so ([`Interrupted`]); `--resume` continues from it and writes the
 //! bytes an uninterrupted batch would.
 
+use super::Start;
 use crate::aggregate::Tally;
 use crate::batch::{self, BatchError, BatchPlan, Flow};
 use crate::export::{
@@ -17,6 +18,7 @@ use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
 use anyhow::Context;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -165,6 +167,42 @@ impl Interrupted {
     }
 }
 
+/// The batch `settings` describe, checked: what `run` and `run --dry-run` share.
+pub(super) struct LoadedBatch {
+    /// The scenario, with `--set`, `--roster` and `--seed` applied.
+    pub scenario: Scenario,
+    /// The scenario file's text (for the manifest's hash).
+    pub text: String,
+    /// Runs of the whole batch (`--runs`, else the scenario's).
+    pub runs: u64,
+    /// The runs this command simulates (its `--shard`, else all).
+    pub range: Range<u64>,
+}
+
+impl LoadedBatch {
+    /// Loads the scenario and checks `--runs` and `--shard` (a shard with no run is refused).
+    pub(super) fn load(settings: &RunSettings) -> anyhow::Result<LoadedBatch> {
+        super::check_runs_option(settings.runs)?;
+        let (mut scenario, text) =
+            scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
+        if let Some(seed) = settings.seed {
+            scenario.seed = seed;
+        }
+        let runs = settings.runs.unwrap_or(scenario.runs);
+        let range = match settings.shard {
+            Some(Shard { index, count }) => batch::shard_range(runs, index - 1, count),
+            None => 0..runs,
+        };
+        if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
+            anyhow::bail!(
+                "--shard {index}/{count} of {runs} runs is empty: {count} shards need at least {count} runs \
+                 (pass more --runs or fewer shards)"
+            );
+        }
+        Ok(LoadedBatch { scenario, text, runs, range })
+    }
+}
+
 /// The default result directory of a scenario file: `results/<file stem>`.
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
@@ -172,7 +210,7 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 }
 
 /// Loads the scenario, runs the batch and writes the result directory.
-/// `on_start(runs)` is called once before simulating, with the runs left;
+/// `on_start` is called once before simulating, with the runs left;
 /// `progress(n)` after every chunk of `n` runs (from worker threads). An
 /// `interrupt` raised before the files are renamed into place stops the
 /// batch (within one run) with [`Interrupted`] (downcast it from the error
@@ -180,28 +218,12 @@ pub fn default_out(scenario: &Path) -> PathBuf {
 pub fn run(
     settings: &RunSettings,
     interrupt: &Interrupt,
-    on_start: impl FnOnce(u64),
+    on_start: impl FnOnce(&Start<'_>),
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<RunReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (mut scenario, text): (Scenario, String) =
-        scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
-    if let Some(seed) = settings.seed {
-        scenario.seed = seed;
-    }
-    let runs = settings.runs.unwrap_or(scenario.runs);
-    anyhow::ensure!(runs > 0, "--runs must be at least 1");
-    let range = match settings.shard {
-        Some(Shard { index, count }) => batch::shard_range(runs, index - 1, count),
-        None => 0..runs,
-    };
-    if let Some(Shard { index, count }) = settings.shard.filter(|_| range.is_empty()) {
-        anyhow::bail!(
-            "--shard {index}/{count} of {runs} runs is empty: {count} shards need at least {count} runs \
-             (pass more --runs or fewer shards)"
-        );
-    }
+    let LoadedBatch { scenario, text, runs, range } = LoadedBatch::load(settings)?;
     let identity = Identity {
         tool: "ungasim".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -248,7 +270,7 @@ pub fn run(
         per_run: settings.per_run || settings.per_state,
         per_state: settings.per_state,
     };
-    on_start(range.end - resumed_at);
+    on_start(&Start { runs: range.end - resumed_at, scenario: &scenario, points: 1, threads: settings.threads });
     let result = batch::run_from(&scenario, &plan, start, interrupt, progress, |wave| {
         let runs_csv_bytes = match runs_writer.as_mut() {
             Some(writer) => {
@@ -268,11 +290,7 @@ pub fn run(
             batch_range: [range.start, range.end],
             runs_csv_bytes,
             votes_csv_bytes,
-            done: TallyFile {
-                identity: identity.clone(),
-                run_range: [range.start, wave.runs.end],
-                tally: wave.tally.clone(),
-            },
+            done: TallyFile { identity: identity.clone(), run_range: [range.start, wave.runs.end], tally: wave.tally },
         })?;
         Ok(Flow::Continue)
     });
@@ -344,7 +362,7 @@ pub fn run(
 fn check_resumable(
     checkpoint: &Checkpoint,
     identity: &Identity,
-    range: &std::ops::Range<u64>,
+    range: &Range<u64>,
     settings: &RunSettings,
     out: &Path,
 ) -> anyhow::Result<()> {

@@ -12,13 +12,13 @@ use super::{Interrupted, Shard};
 use crate::batch::{self, BatchError};
 use crate::export::{self, ExportError, OutputDir, SweepCheckpoint, SweepIdentity, SweepWriter, manifest};
 use crate::interrupt::Interrupt;
+use crate::limits;
+use crate::limits::ReadError;
 use crate::model::MODEL_VERSION;
 use crate::scenario;
 pub use crate::sweep::design::DesignSpec;
 use crate::sweep::design::{self, Design};
 use crate::sweep::{self, SweepError, SweepPlan};
-use crate::textfile::ReadError;
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -99,9 +99,10 @@ pub fn resolve_design(spec: &DesignSpec) -> anyhow::Result<Design> {
             design::sampled(varies, *samples, *sampling, *seed)?
         }
         DesignSpec::Table(path) => {
-            let text = crate::textfile::read(path).map_err(|e| match e {
+            let text = limits::read_to_string(path, limits::DESIGN_FILE).map_err(|e| match e {
                 ReadError::Io(e) => anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
                 ReadError::NotUtf8 { line, .. } => anyhow::anyhow!("{}:{line}: {e}", path.display()),
+                too_large => anyhow::anyhow!("{}: {too_large}", path.display()),
             })?;
             design::from_table(&text, &path.display().to_string())?
         }
@@ -112,6 +113,7 @@ pub fn resolve_design(spec: &DesignSpec) -> anyhow::Result<Design> {
 /// design, else the scenario file's `[sweep]` table (whose
 /// `independent_seeds` then counts too); `text` is the scenario file's.
 pub fn plan_and_design(settings: &SweepSettings, text: &str) -> anyhow::Result<(SweepPlan, Design)> {
+    super::check_runs_option(settings.plan.runs)?;
     let mut plan = settings.plan.clone();
     let spec = match &settings.design {
         Some(spec) => spec.clone(),
@@ -154,18 +156,16 @@ pub(crate) fn shard_points(shard: Option<Shard>, count: usize) -> anyhow::Result
 pub fn sweep(
     settings: &SweepSettings,
     interrupt: &Interrupt,
-    on_start: impl FnOnce(u64),
+    on_start: impl FnOnce(&super::Start<'_>),
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<SweepReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let text = std::fs::read_to_string(&settings.plan.scenario)
-        .with_context(|| format!("cannot read {}", settings.plan.scenario.display()))?;
+    let text = scenario::read_text(&settings.plan.scenario)?;
     let (plan, design) = plan_and_design(settings, &text)?;
     let plan = &plan;
     let range = shard_points(settings.shard, design.points.len())?;
     let runs = sweep::check_points(plan, &design)?;
-    anyhow::ensure!(runs > 0, "--runs must be at least 1");
     let identity = SweepIdentity {
         tool: "ungasim".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -203,7 +203,11 @@ pub fn sweep(
         kept_results,
         checkpoint,
     };
-    on_start(runs * (range.end - resumed_at) as u64);
+    if resumed_at < range.end {
+        let first = sweep::point_scenario(plan, &design, resumed_at)?;
+        let points = range.end - resumed_at;
+        on_start(&super::Start { runs: runs * points as u64, scenario: &first, points, threads: plan.threads });
+    }
     let result = sweep::run(plan, &design, resumed_at..range.end, runs, interrupt, progress, |k, sc, tally| {
         writer.write_point(k, &design.points[k], sc, tally)?;
         let bytes = writer.bytes()?;

@@ -9,13 +9,21 @@
 //! result does not depend on threads.
 
 use crate::aggregate::stats::wilson;
-use crate::engine::{Engine, ProposalVotes};
+use crate::batch::{self, BatchPlan, Layout};
+use crate::engine::{Engine, ProposalVotes, Workspace};
 use crate::model::{Scenario, Vote};
-use rayon::prelude::*;
 use std::ops::Range;
 
-/// Runs simulated together by one worker.
-const CHUNK_RUNS: u64 = 512;
+/// What one worker thread keeps for the whole comparison.
+struct Worker {
+    /// Its share of the paired counts, one per shared proposal.
+    counts: Vec<PairedProposal>,
+    /// Scratch of A's engine and of B's.
+    workspaces: (Workspace, Workspace),
+    /// Per proposal of A, the current run's votes, whether it passed, and
+    /// which kinds of vote were decisive.
+    under_a: Vec<(Vec<Vote>, bool, [bool; 4])>,
+}
 
 /// Why two scenarios cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,53 +122,52 @@ pub fn compare(a: &Scenario, b: &Scenario, runs: Range<u64>, threads: usize) -> 
     let (engine_a, engine_b) = (Engine::new(a), Engine::new(b));
     let n = a.states.len();
     let empty = || PairedProposal { states: vec![[0; 7]; n], ..Default::default() };
-    let chunks: Vec<Range<u64>> = (0..runs.end.saturating_sub(runs.start).div_ceil(CHUNK_RUNS))
-        .map(|c| runs.start + c * CHUNK_RUNS..(runs.start + (c + 1) * CHUNK_RUNS).min(runs.end))
-        .collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|_| CompareError::Pool(threads))?;
-    let parts: Vec<Vec<PairedProposal>> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|range| {
-                let mut counts: Vec<PairedProposal> = pairs.iter().map(|_| empty()).collect();
-                let (mut ws_a, mut ws_b) = (engine_a.workspace(), engine_b.workspace());
-                let mut under_a: Vec<(Vec<Vote>, bool, [bool; 4])> =
-                    vec![(vec![Vote::Absent; n], false, [false; 4]); a.proposals.len()];
-                for run in range.clone() {
-                    engine_a.run(run, &mut ws_a, |v: ProposalVotes<'_>| {
-                        let slot = &mut under_a[v.proposal];
-                        slot.0.copy_from_slice(v.votes);
-                        slot.1 = v.outcome.passed();
-                        slot.2 = v.decisive;
-                    });
-                    engine_b.run(run, &mut ws_b, |v: ProposalVotes<'_>| {
-                        let Some(k) = pairs.iter().position(|&(_, kb)| kb == v.proposal) else { return };
-                        let (votes_a, passed_a, decisive_a) = &under_a[pairs[k].0];
-                        let c = &mut counts[k];
-                        let passed_b = v.outcome.passed();
-                        c.runs += 1;
-                        c.passed[0] += u64::from(*passed_a);
-                        c.passed[1] += u64::from(passed_b);
-                        c.passed[2] += u64::from(*passed_a && passed_b);
-                        for (i, (&vote_a, &vote_b)) in votes_a.iter().zip(v.votes).enumerate() {
-                            let s = &mut c.states[i];
-                            s[0] += u64::from(vote_a == Vote::Yes);
-                            s[1] += u64::from(vote_b == Vote::Yes);
-                            s[2] += u64::from(vote_a == Vote::No);
-                            s[3] += u64::from(vote_b == Vote::No);
-                            s[4] += u64::from(decisive_a[vote_a as usize]);
-                            s[5] += u64::from(v.decisive[vote_b as usize]);
-                            s[6] += u64::from(vote_a != vote_b);
-                        }
-                    });
-                }
-                counts
-            })
-            .collect()
+    let pool = batch::pool(threads).map_err(|_| CompareError::Pool(threads))?;
+    let plan = BatchPlan { runs: runs.clone(), threads, per_run: false, per_state: false };
+    let layout = Layout::of(a, &plan);
+    // One accumulator per thread for the whole comparison, added up at the end.
+    let workers = batch::per_thread(threads, || Worker {
+        counts: pairs.iter().map(|_| empty()).collect(),
+        workspaces: (engine_a.workspace(), engine_b.workspace()),
+        under_a: vec![(vec![Vote::Absent; n], false, [false; 4]); a.proposals.len()],
     });
+    for wave in layout.waves(&runs) {
+        batch::on_threads(&pool, &workers, layout.chunks(wave), |worker, chunk| {
+            let Worker { counts, workspaces: (ws_a, ws_b), under_a } = worker;
+            for run in chunk {
+                engine_a.run(run, ws_a, |v: ProposalVotes<'_>| {
+                    let slot = &mut under_a[v.proposal];
+                    slot.0.copy_from_slice(v.votes);
+                    slot.1 = v.outcome.passed();
+                    slot.2 = v.decisive;
+                });
+                engine_b.run(run, ws_b, |v: ProposalVotes<'_>| {
+                    let Some(k) = pairs.iter().position(|&(_, kb)| kb == v.proposal) else { return };
+                    let (votes_a, passed_a, decisive_a) = &under_a[pairs[k].0];
+                    let c = &mut counts[k];
+                    let passed_b = v.outcome.passed();
+                    c.runs += 1;
+                    c.passed[0] += u64::from(*passed_a);
+                    c.passed[1] += u64::from(passed_b);
+                    c.passed[2] += u64::from(*passed_a && passed_b);
+                    for (i, (&vote_a, &vote_b)) in votes_a.iter().zip(v.votes).enumerate() {
+                        let s = &mut c.states[i];
+                        s[0] += u64::from(vote_a == Vote::Yes);
+                        s[1] += u64::from(vote_b == Vote::Yes);
+                        s[2] += u64::from(vote_a == Vote::No);
+                        s[3] += u64::from(vote_b == Vote::No);
+                        s[4] += u64::from(decisive_a[vote_a as usize]);
+                        s[5] += u64::from(v.decisive[vote_b as usize]);
+                        s[6] += u64::from(vote_a != vote_b);
+                    }
+                });
+            }
+        });
+    }
     let mut total: Vec<PairedProposal> = pairs.iter().map(|_| empty()).collect();
-    for part in &parts {
-        for (t, p) in total.iter_mut().zip(part) {
+    for worker in workers {
+        let worker = worker.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (t, p) in total.iter_mut().zip(&worker.counts) {
             t.merge(p);
         }
     }

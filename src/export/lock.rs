@@ -74,9 +74,10 @@ impl Drop for DirLock {
 
 /// The PID written into a lock file by its holder (None while the holder
 /// has yet to write it, or if the file holds anything else).
-fn holder_pid(mut file: File) -> Option<u32> {
+fn holder_pid(file: File) -> Option<u32> {
     let mut text = String::new();
-    file.read_to_string(&mut text).ok()?;
+    // A PID and a newline; anything longer is not a PID.
+    file.take(32).read_to_string(&mut text).ok()?;
     text.trim().parse().ok()
 }
 

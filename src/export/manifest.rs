@@ -64,7 +64,7 @@ impl Manifest {
 
     /// Reads `path` (a `manifest.json`); errors name the path.
     pub fn read(path: &std::path::Path) -> Result<Manifest, ExportError> {
-        super::read_json(path)
+        super::read_json(path, crate::limits::MANIFEST_FILE)
     }
 
     /// What the batch is a batch of (as in its `tally.json`).

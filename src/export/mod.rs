@@ -38,6 +38,7 @@ pub use tally::{Checkpoint, Identity, TallyFile};
 pub use votes::{VotesWriter, concatenate_votes};
 
 use crate::aggregate::Tally;
+use crate::limits::{self, FileLimit, JsonError, ReadError};
 use crate::model::Scenario;
 use serde::Serialize;
 
@@ -406,10 +407,14 @@ fn write_json(file: fs::File, path: &Path, value: &impl Serialize, pretty: bool)
     io::Write::flush(&mut writer).map_err(io_error)
 }
 
-/// Reads the JSON file `path` as a `T`; errors name the path (and line and column).
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ExportError> {
-    let text = fs::read_to_string(path).map_err(|source| ExportError::io("read", path, source))?;
-    serde_json::from_str(&text).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })
+/// Reads the JSON file `path` as a `T`, refusing a file larger than
+/// `limit` before reading it; errors name the path (and line and column).
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path, limit: FileLimit) -> Result<T, ExportError> {
+    limits::read_json(path, limit).map_err(|error| match error {
+        JsonError::Json(source) => ExportError::Json { path: path.to_path_buf(), source },
+        JsonError::Read(ReadError::Io(source)) => ExportError::io("read", path, source),
+        JsonError::Read(too_large) => ExportError::Invalid { path: path.to_path_buf(), message: too_large.to_string() },
+    })
 }
 
 /// The hidden name output `name` is written under until the batch commits.

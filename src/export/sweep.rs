@@ -71,7 +71,7 @@ pub struct SweepCheckpoint {
 impl SweepCheckpoint {
     /// Reads and checks a sweep checkpoint; errors name the path.
     pub fn read(path: &Path) -> Result<SweepCheckpoint, ExportError> {
-        let checkpoint: SweepCheckpoint = super::read_json(path)?;
+        let checkpoint: SweepCheckpoint = super::read_json(path, crate::limits::MANIFEST_FILE)?;
         let [start, end] = checkpoint.point_range;
         if !(start <= checkpoint.points_done
             && checkpoint.points_done <= end

@@ -8,6 +8,7 @@
 
 use super::ExportError;
 use crate::aggregate::Tally;
+use crate::limits::TALLY_FILE;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -59,16 +60,17 @@ pub fn first_difference(mine: &impl Serialize, theirs: &impl Serialize) -> Optio
 }
 
 /// The contents of `tally.json`: the exact tally of the runs `run_range` of
-/// the batch `identity`.
+/// the batch `identity`. `T` is the tally or a reference to it (a batch
+/// writes its checkpoints from the tally it keeps, without a copy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TallyFile {
+pub struct TallyFile<T = Tally> {
     /// The batch.
     pub identity: Identity,
     /// Run indices counted, `[start, end)`.
     pub run_range: [u64; 2],
     /// The counts.
-    pub tally: Tally,
+    pub tally: T,
 }
 
 impl TallyFile {
@@ -76,7 +78,7 @@ impl TallyFile {
     /// holds together: the counts add up, and count `run_range`'s runs.
     /// Errors name the path (and, for JSON, line and column).
     pub fn read(path: &Path) -> Result<TallyFile, ExportError> {
-        let file: TallyFile = super::read_json(path)?;
+        let file: TallyFile = super::read_json(path, TALLY_FILE)?;
         file.check().map_err(|message| ExportError::Invalid { path: path.to_path_buf(), message })?;
         Ok(file)
     }
@@ -104,7 +106,7 @@ impl TallyFile {
 /// partial `runs.csv` holds exactly those runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Checkpoint {
+pub struct Checkpoint<T = Tally> {
     /// The runs the batch (or shard) is to simulate, `[start, end)`.
     pub batch_range: [u64; 2],
     /// With `--per-run`: the length in bytes of the partial `runs.csv`
@@ -114,13 +116,13 @@ pub struct Checkpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub votes_csv_bytes: Option<u64>,
     /// The runs done, `[batch start, done)`, and their tally.
-    pub done: TallyFile,
+    pub done: TallyFile<T>,
 }
 
 impl Checkpoint {
     /// Reads and checks a checkpoint; errors name the path.
     pub fn read(path: &Path) -> Result<Checkpoint, ExportError> {
-        let checkpoint: Checkpoint = super::read_json(path)?;
+        let checkpoint: Checkpoint = super::read_json(path, TALLY_FILE)?;
         let invalid = |message: String| ExportError::Invalid { path: path.to_path_buf(), message };
         checkpoint.done.check().map_err(invalid)?;
         let ([start, end], [from, done]) = (checkpoint.batch_range, checkpoint.done.run_range);

@@ -28,10 +28,10 @@ mod tests;
 pub use codes::{HISTORICAL_CODES, RENAMED_CODES};
 
 use crate::date::Date;
+use crate::limits::{self, ReadError};
 use crate::model::Vote;
 use crate::oneline::one_line;
 use crate::roster::Roster;
-use crate::textfile::ReadError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -112,10 +112,10 @@ impl RollCalls {
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
         for path in paths {
             let file = path.as_ref().display().to_string();
-            let text = crate::textfile::read(path.as_ref()).map_err(|e| {
+            let text = limits::read_to_string(path.as_ref(), limits::ROLLCALL_FILE).map_err(|e| {
                 let (line, message) = match e {
                     ReadError::Io(e) => (0, format!("cannot read the roll-call file: {e}")),
-                    ReadError::NotUtf8 { line, .. } => (line, e.to_string()),
+                    other => (other.place().0, other.to_string()),
                 };
                 HistoryError { file: file.clone(), line, field: String::new(), message }
             })?;

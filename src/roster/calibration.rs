@@ -152,7 +152,11 @@ pub struct Calibration {
 
 /// A mistake in a calibration directory: file, line and field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}{}: {field}: {message}", if *.line > 0 { format!(":{}", .line) } else { String::new() })]
+#[error(
+    "{file}{}{}: {message}",
+    if *.line > 0 { format!(":{}", .line) } else { String::new() },
+    if .field.is_empty() { String::new() } else { format!(": {}", .field) }
+)]
 pub struct CalibrationError {
     /// The file.
     pub file: String,
@@ -238,11 +242,14 @@ impl Calibration {
     pub fn read_dir(dir: &Path, iso3: &[String]) -> Result<Calibration, CalibrationError> {
         let read = |name: &str| {
             let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|e| CalibrationError {
+            crate::limits::read_to_string(&path, crate::limits::ROSTER_FILE).map_err(|e| CalibrationError {
                 file: path.display().to_string(),
                 line: 0,
                 field: String::new(),
-                message: format!("cannot read: {e}"),
+                message: match e {
+                    crate::limits::ReadError::Io(e) => format!("cannot read: {e}"),
+                    too_large => too_large.to_string(),
+                },
             })
         };
         let name = |file: &str| dir.join(file).display().to_string();

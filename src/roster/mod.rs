@@ -15,6 +15,7 @@ use crate::model::{Bloc, ModelParams, State, Tie};
 use calibration::{Calibration, CalibrationError};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -366,9 +367,13 @@ impl Roster {
 /// entry adds both directions; a later entry for the same pair replaces the earlier one.
 pub fn expand_ties(entries: impl IntoIterator<Item = (usize, usize, f64, bool)>) -> Vec<Tie> {
     let mut ties: Vec<Tie> = Vec::new();
-    let mut put = |from: usize, to: usize, weight: f64| match ties.iter_mut().find(|t| t.from == from && t.to == to) {
-        Some(tie) => tie.weight = weight,
-        None => ties.push(Tie { from, to, weight }),
+    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut put = |from: usize, to: usize, weight: f64| match index.entry((from, to)) {
+        Entry::Occupied(at) => ties[*at.get()].weight = weight,
+        Entry::Vacant(at) => {
+            at.insert(ties.len());
+            ties.push(Tie { from, to, weight });
+        }
     };
     for (from, to, weight, symmetric) in entries {
         put(from, to, weight);

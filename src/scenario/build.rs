@@ -13,6 +13,7 @@ use super::overrides::{self, Override};
 use super::raw::{Numbers, RawBloc, RawFile, RawForce, RawMeta, RawModel, RawProposal, RawState, RawTie, RawUncertain};
 use super::source::Source;
 use crate::date::Date;
+use crate::limits;
 use crate::model::registry::{self, Scope};
 use crate::model::{
     Bloc, Dist, Force, Majority, Noise, ParamPath, ParamTarget, ParamValue, Proposal, Scenario, State, TextDraw, Tie,
@@ -24,7 +25,7 @@ type LikeResolved = (Vec<String>, TextGeometry, Option<TextDraw>);
 use crate::roster::calibration::TextGeometry;
 use crate::roster::{Roster, expand_ties};
 use crate::suggest::alternatives;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -49,7 +50,6 @@ const DISTS: [(&str, &[&str]); 4] = [
 const FINITE: ParamTarget = ParamTarget::Real { min: f64::NEG_INFINITY, max: f64::INFINITY, min_open: false };
 const POSITIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: true };
 const NON_NEGATIVE: ParamTarget = ParamTarget::Real { min: 0.0, max: f64::INFINITY, min_open: false };
-const AT_LEAST_ONE: ParamTarget = ParamTarget::Real { min: 1.0, max: f64::INFINITY, min_open: false };
 
 /// `[scenario]`, checked, before the roster is resolved.
 pub(super) struct Meta {
@@ -102,6 +102,10 @@ pub(super) fn build(
     }
     builder.ties(&roster_ties, &raw.ties)?;
     builder.proposals(raw.proposals.as_ref())?;
+    if let Some(extra) = raw.uncertain.get(limits::MAX_UNCERTAIN) {
+        let count = limits::check_count(raw.uncertain.len(), limits::MAX_UNCERTAIN, "[[uncertain]] entries");
+        return Err(source.error(extra.span(), count.unwrap_err()));
+    }
     for k in 0..raw.uncertain.len() {
         builder.uncertain(&raw.uncertain, k)?;
     }
@@ -132,7 +136,7 @@ fn meta(source: &Source<'_>, raw: &RawMeta, roster: &Roster) -> Result<Meta, Sce
         name,
         description: raw.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default(),
         date,
-        seed: raw.seed.as_ref().map_or(0, |s| *s.get_ref()),
+        seed: raw.seed.as_ref().map_or(0, |s| s.get_ref().0),
         runs,
     })
 }
@@ -154,9 +158,9 @@ pub(super) fn date_of(value: &toml::Value) -> Result<Date, String> {
     }
 }
 
-/// A number of runs: at least 1.
+/// A number of runs: 1..=[`limits::MAX_RUNS`].
 pub(super) fn check_runs(runs: u64) -> Result<u64, String> {
-    AT_LEAST_ONE.check(runs as f64).map(|()| runs)
+    limits::check_runs(runs)
 }
 
 /// The option named `word`, or an error naming the closest option.
@@ -384,18 +388,23 @@ impl Builder<'_, '_> {
             Some(list) => list.get_ref(),
             None => return Err(self.source.missing(0..0, "proposals", "at least one [[proposals]] table is required")),
         };
+        if let Err(message) = limits::check_count(list.len(), limits::MAX_PROPOSALS, "proposals") {
+            return Err(self.error(list[limits::MAX_PROPOSALS].span(), message));
+        }
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
         for (j, entry) in list.iter().enumerate() {
             let proposal = entry.get_ref();
             let id = proposal.id.get_ref();
             if id.trim().is_empty() {
                 return Err(self.error(proposal.id.span(), "must not be empty"));
             }
-            if let Some(first) = list[..j].iter().find(|p| p.get_ref().id.get_ref() == id) {
-                let line = self.source.line(first.get_ref().id.span().start);
+            if let Some(&first) = first_of.get(id.as_str()) {
+                let line = self.source.line(list[first].get_ref().id.span().start);
                 return Err(
                     self.error(proposal.id.span(), format!("duplicate proposal id `{id}` (first at line {line})"))
                 );
             }
+            first_of.insert(id, j);
             let like = match &proposal.like {
                 Some(like) => Some(self.like(like, proposal)?),
                 None => None,

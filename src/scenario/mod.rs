@@ -19,10 +19,10 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
+use crate::limits::{self, ReadError};
 use crate::model::Scenario;
 use crate::oneline::one_line;
 use crate::roster::Roster;
-use crate::textfile::ReadError;
 use std::fmt;
 use std::path::Path;
 
@@ -82,22 +82,26 @@ pub fn load_with_text(
     roster: Option<&Path>,
 ) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
-    let text = crate::textfile::read(path).map_err(|e| {
-        let message = match &e {
-            ReadError::Io(io) => format!("cannot read the scenario file: {io}"),
-            ReadError::NotUtf8 { .. } => e.to_string(),
-        };
-        let (line, column) = match e {
-            ReadError::NotUtf8 { line, column, .. } => (line, column),
-            ReadError::Io(_) => (0, 0),
-        };
-        ScenarioError { file: file.clone(), line, column, field: String::new(), message }
-    })?;
+    let text = read_text(path)?;
     let scenario = parse_with_roster(&text, &file, overrides, roster)?;
     if let Some(warning) = Roster::embedded().date_warning(scenario.date) {
         eprintln!("warning: {file}: {warning}");
     }
     Ok((scenario, text))
+}
+
+/// Reads the scenario file at `path`, refusing one larger than
+/// [`limits::SCENARIO_FILE`] before reading it, or one that is not UTF-8;
+/// errors name the file as `path` displays.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    limits::read_to_string(path, limits::SCENARIO_FILE).map_err(|e| {
+        let (line, column) = e.place();
+        let message = match e {
+            ReadError::Io(e) => format!("cannot read the scenario file: {e}"),
+            other => other.to_string(),
+        };
+        ScenarioError { file: path.display().to_string(), line, column, field: String::new(), message }
+    })
 }
 
 /// Parses and validates scenario `text` (named `file` in errors), then

@@ -13,6 +13,7 @@
 
 use super::ScenarioError;
 use super::build::{MAJORITIES, Meta, NOISES, check_name, check_runs, choice, date_of, unknown_state};
+use super::raw::decimal_u64;
 use crate::model::registry::Scope;
 use crate::model::{ParamPath, ParamTarget, ParamValue, Scenario};
 use crate::suggest::alternatives;
@@ -115,9 +116,15 @@ pub(super) fn apply_meta(meta: &mut Meta, overrides: &[Override]) -> Result<(), 
             toml::Value::String(s) => Ok(s.clone()),
             other => Err(format!("must be a string, not {other}")),
         };
-        let integer = |value: &toml::Value| match *value {
-            toml::Value::Integer(i) if i >= 0 => Ok(i as u64),
-            ref other => Err(format!("must be a non-negative integer, not {other}")),
+        // Above 2^63 - 1 (a seed) a TOML integer cannot hold the number, and
+        // it arrives as a bare word, that is a string of digits.
+        let integer = |value: &toml::Value| {
+            let number = match value {
+                toml::Value::Integer(i) => u64::try_from(*i).ok(),
+                toml::Value::String(digits) => decimal_u64(digits),
+                _ => None,
+            };
+            number.ok_or_else(|| format!("must be a non-negative integer, not {value}"))
         };
         let result = match field {
             "name" => text(&o.value).and_then(|s| check_name(&s)).map(|s| meta.name = s),

@@ -7,7 +7,7 @@
 //! for a misspelling. Nothing here is validated beyond its TOML type.
 
 use serde::Deserialize;
-use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde::de::{Deserializer, SeqAccess, Unexpected, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
@@ -63,10 +63,47 @@ pub(super) struct RawMeta {
     pub description: Option<Spanned<String>>,
     /// A `"YYYY-MM-DD"` string or a TOML local date.
     pub date: Option<Spanned<toml::Value>>,
-    pub seed: Option<Spanned<u64>>,
+    pub seed: Option<Spanned<Seed>>,
     pub runs: Option<Spanned<u64>>,
     /// A calibrated roster directory, relative to the scenario file.
     pub roster: Option<Spanned<String>>,
+}
+
+/// `seed`: a non-negative integer; one above 2^63 - 1, which a TOML
+/// integer cannot hold, as a string of decimal digits (`"18446744073709551615"`).
+pub(super) struct Seed(pub u64);
+
+/// Decimal digits only (no sign, no space) as a `u64`.
+pub(super) fn decimal_u64(text: &str) -> Option<u64> {
+    text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse().ok()).flatten()
+}
+
+impl<'de> Deserialize<'de> for Seed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Seed, D::Error> {
+        struct SeedVisitor;
+
+        impl Visitor<'_> for SeedVisitor {
+            type Value = Seed;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("u64")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, seed: u64) -> Result<Seed, E> {
+                Ok(Seed(seed))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, seed: i64) -> Result<Seed, E> {
+                u64::try_from(seed).map(Seed).map_err(|_| E::invalid_value(Unexpected::Signed(seed), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Seed, E> {
+                decimal_u64(text).map(Seed).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+            }
+        }
+
+        deserializer.deserialize_any(SeedVisitor)
+    }
 }
 
 /// `[model]`: any keys, each looked up in the parameter registry by `build`

@@ -9,33 +9,36 @@
 use super::ScenarioError;
 use crate::suggest::alternatives;
 use serde::de::DeserializeOwned;
+use std::cell::OnceCell;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
-/// A scenario text with its parsed document, for locating errors.
+/// A scenario text, and its parsed document once an error needs locating.
 pub(super) struct Source<'a> {
     file: &'a str,
     text: &'a str,
-    /// The document (partial if the text is not valid TOML).
-    document: DeTable<'a>,
-    /// The first TOML syntax error, if any.
-    syntax: Option<toml::de::Error>,
+    /// The document (partial if the text is not valid TOML), parsed again
+    /// only for the first error: a valid file is held as a document once,
+    /// while it is deserialized, not for as long as the scenario is built.
+    document: OnceCell<DeTable<'a>>,
 }
 
 impl<'a> Source<'a> {
-    /// Parses `text` (named `file` in errors) into a document.
+    /// The text `text`, named `file` in errors.
     pub(super) fn new(file: &'a str, text: &'a str) -> Source<'a> {
-        let (document, errors) = DeTable::parse_recoverable(text);
-        Source { file, text, document: document.into_inner(), syntax: errors.into_iter().next() }
+        Source { file, text, document: OnceCell::new() }
     }
 
-    /// Deserializes the document into `T` (the strict raw structs).
+    /// Parses the text and deserializes it into `T` (the strict raw structs).
     pub(super) fn deserialize<T: DeserializeOwned>(&self) -> Result<T, ScenarioError> {
-        if let Some(error) = &self.syntax {
-            return Err(self.syntax_error(error));
-        }
-        let document = toml::de::Deserializer::from(toml::Spanned::new(0..0, self.document.clone()));
+        let document = DeTable::parse(self.text).map_err(|e| self.syntax_error(&e))?;
+        let document = toml::de::Deserializer::from(toml::Spanned::new(0..0, document.into_inner()));
         T::deserialize(document).map_err(|e| self.serde_error(&e))
+    }
+
+    /// The document, parsed (with recovery) on first use.
+    fn document(&self) -> &DeTable<'a> {
+        self.document.get_or_init(|| DeTable::parse_recoverable(self.text).0.into_inner())
     }
 
     /// An error about the value or key at `span`; the field is its path.
@@ -124,7 +127,7 @@ impl<'a> Source<'a> {
                 best = Some((candidate.len(), path.to_string()));
             }
         };
-        visit_table(&self.document, "", &mut consider);
+        visit_table(self.document(), "", &mut consider);
         best.map(|(_, path)| path).unwrap_or_default()
     }
 }

@@ -9,6 +9,7 @@ mod common;
 mod compare;
 mod design_errors;
 mod golden;
+mod limits;
 mod merge;
 mod properties;
 mod report;
