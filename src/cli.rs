@@ -320,6 +320,12 @@ pub struct RunArgs {
     /// Also write votes.csv with every state's vote in every run.
     #[arg(long)]
     pub per_state: bool,
+    /// What-if condition (repeatable, ANDed): also tally the runs in which
+    /// WHO (a state's ISO3 or a bloc id) did WHAT on a proposal, into given.csv.
+    /// A state: yes, no, abstain, absent, present or voting; a bloc: yes, no,
+    /// abstain (every member present), united or split. E.g. `--given IND=no`.
+    #[arg(long, value_name = "WHO=WHAT")]
+    pub given: Vec<String>,
     /// A calibrated roster directory (from `ungasim calibrate`) instead of the
     /// scenario's `roster` or the embedded one.
     #[arg(long, value_name = "DIR")]
@@ -412,6 +418,7 @@ impl RunArgs {
             threads,
             out: self.out,
             overrides: self.set,
+            given: self.given,
             roster: self.roster,
             per_run: self.per_run,
             per_state: self.per_state,

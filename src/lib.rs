@@ -37,6 +37,7 @@ pub mod date;
 pub mod engine;
 pub mod export;
 pub mod fit;
+pub mod given;
 pub mod history;
 pub mod interrupt;
 pub mod model;

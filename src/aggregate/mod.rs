@@ -9,15 +9,27 @@
 //! A [`Tally`] is the counts alone: plain data, serialisable (a batch
 //! writes it as `tally.json`, and checkpoints it), and merged only with a
 //! tally of its own shape. Adding one run to it takes per-run scratch (the
-//! votes as bit sets), which lives in a [`Recorder`].
+//! votes as bit sets, the voters ranked for the tipping point), which
+//! lives in a [`Recorder`].
+//!
+//! Per run and proposal a recorder counts, besides the tallies and each
+//! state's vote: whether each state present was decisive ([`Rule::decisive`]),
+//! which state was the tipping point ([`tipping`]), and whether each bloc's
+//! members present, voting as one, would swing the outcome ([`Rule::swing`]).
+//! With a what-if condition ([`Scenario::given`]) the runs meeting it are
+//! tallied a second time, apart.
 
 pub mod stats;
 pub mod summary;
 
+pub mod tipping;
+
 use crate::engine::ProposalVotes;
-use crate::engine::rule::Outcome;
-use crate::model::Scenario;
+use crate::engine::rule::{Outcome, Rule};
+use crate::given::Condition;
+use crate::model::{Scenario, Vote};
 use serde::{Deserialize, Serialize};
+use tipping::Ranking;
 
 /// Aggregates of one bloc on one proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,6 +42,9 @@ pub struct BlocTally {
     pub present: Vec<u64>,
     /// Runs in which more than half of the members present voted Yes.
     pub majority_yes: u64,
+    /// Runs in which the members present, all voting Yes or all voting No
+    /// (the other states' votes as cast), would give different outcomes.
+    pub swing: u64,
 }
 
 /// Aggregates of one proposal over a set of runs.
@@ -47,8 +62,11 @@ pub struct ProposalTally {
     pub margin: Vec<u64>,
     /// `state_votes[i][v]`: runs in which state i cast vote v.
     pub state_votes: Vec<[u64; 4]>,
-    /// `decisive[i]`: runs in which state i was decisive.
+    /// `decisive[i]`: runs in which state i was present (Yes, No or
+    /// Abstain) and decisive.
     pub decisive: Vec<u64>,
+    /// `tipping[i]`: runs in which state i was the tipping point.
+    pub tipping: Vec<u64>,
     /// One per bloc, scenario order.
     pub blocs: Vec<BlocTally>,
 }
@@ -62,6 +80,10 @@ pub struct ProposalTally {
 pub struct Tally {
     /// One per proposal, scenario order.
     pub proposals: Vec<ProposalTally>,
+    /// With a what-if condition ([`Scenario::given`]): per proposal, the
+    /// tally of the runs in which the condition held on that proposal's votes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<Vec<ProposalTally>>,
 }
 
 /// The shape of a tally: what two tallies must share to be merged.
@@ -73,6 +95,8 @@ pub struct Shape {
     pub bloc_members: Vec<usize>,
     /// Number of proposals.
     pub proposals: usize,
+    /// Whether the tally has a conditional part ([`Tally::given`]).
+    pub given: bool,
 }
 
 impl Shape {
@@ -82,6 +106,7 @@ impl Shape {
             states: scenario.states.len(),
             bloc_members: scenario.blocs.iter().map(|b| b.members.len()).collect(),
             proposals: scenario.proposals.len(),
+            given: scenario.given.is_some(),
         }
     }
 }
@@ -100,6 +125,12 @@ pub enum ShapeError {
         /// Length found.
         found: usize,
     },
+    /// A conditional part where none is expected, or none where one is.
+    #[error("`given` is {}, but the tally is expected {}", if *.found { "there" } else { "missing" }, if *.found { "without one" } else { "with one" })]
+    Given {
+        /// Whether the tally has a conditional part.
+        found: bool,
+    },
     /// Counts that do not add up to the runs of the tally.
     #[error("`{field}` counts {found} runs where the tally has {expected}")]
     Count {
@@ -117,6 +148,7 @@ impl ShapeError {
     pub fn field(&self) -> &str {
         match self {
             ShapeError::Length { field, .. } | ShapeError::Count { field, .. } => field,
+            ShapeError::Given { .. } => "given",
         }
     }
 }
@@ -142,6 +174,7 @@ impl Tally {
                 agreement: vec![0; members + 1],
                 present: vec![0; members + 1],
                 majority_yes: 0,
+                swing: 0,
             })
             .collect();
         let proposal = ProposalTally {
@@ -152,9 +185,11 @@ impl Tally {
             margin: vec![0; 2 * n + 1],
             state_votes: vec![[0; 4]; n],
             decisive: vec![0; n],
+            tipping: vec![0; n],
             blocs,
         };
-        Tally { proposals: vec![proposal; shape.proposals] }
+        let proposals = vec![proposal; shape.proposals];
+        Tally { given: shape.given.then(|| proposals.clone()), proposals }
     }
 
     /// Number of runs aggregated (the same for every proposal).
@@ -164,7 +199,8 @@ impl Tally {
 
     /// Checks that the tally has `shape` (every vector the length the
     /// shape gives) and holds together: every proposal counts the same
-    /// runs, and each of its histograms counts each run once.
+    /// runs, a conditional one at most those, and each histogram counts
+    /// each run of its proposal once.
     pub fn check(&self, shape: &Shape) -> Result<(), ShapeError> {
         self.check_lengths(shape)?;
         let runs = self.runs();
@@ -174,37 +210,26 @@ impl Tally {
                 let field = format!("proposals[{j}].runs");
                 return Err(ShapeError::Count { field, expected: runs, found: p.runs.into() });
             }
-            let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), h));
-            for (name, counts) in histograms.chain([("margin".to_string(), &p.margin)]) {
-                let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
-                if total != u128::from(runs) {
-                    let field = format!("proposals[{j}].{name}");
-                    return Err(ShapeError::Count { field, expected: runs, found: total });
-                }
+            check_histograms(p, &format!("proposals[{j}]"))?;
+        }
+        for (j, p) in self.given.iter().flatten().enumerate() {
+            if p.runs > runs {
+                let field = format!("given[{j}].runs");
+                return Err(ShapeError::Count { field, expected: runs, found: p.runs.into() });
             }
+            check_histograms(p, &format!("given[{j}]"))?;
         }
         Ok(())
     }
 
     /// The part of [`Tally::check`] that merging needs: the lengths.
     fn check_lengths(&self, shape: &Shape) -> Result<(), ShapeError> {
-        let n = shape.states;
-        same_len(|| "proposals".into(), shape.proposals, self.proposals.len())?;
-        for (j, p) in self.proposals.iter().enumerate() {
-            let field = |name: &str| format!("proposals[{j}].{name}");
-            for (v, histogram) in p.histograms.iter().enumerate() {
-                same_len(|| field(&format!("histograms[{v}]")), n + 1, histogram.len())?;
-            }
-            same_len(|| field("margin"), 2 * n + 1, p.margin.len())?;
-            same_len(|| field("state_votes"), n, p.state_votes.len())?;
-            same_len(|| field("decisive"), n, p.decisive.len())?;
-            same_len(|| field("blocs"), shape.bloc_members.len(), p.blocs.len())?;
-            for (b, (bloc, &members)) in p.blocs.iter().zip(&shape.bloc_members).enumerate() {
-                same_len(|| field(&format!("blocs[{b}].agreement")), members + 1, bloc.agreement.len())?;
-                same_len(|| field(&format!("blocs[{b}].present")), members + 1, bloc.present.len())?;
-            }
+        check_proposal_lengths(&self.proposals, "proposals", shape)?;
+        match &self.given {
+            Some(given) if shape.given => check_proposal_lengths(given, "given", shape),
+            None if !shape.given => Ok(()),
+            given => Err(ShapeError::Given { found: given.is_some() }),
         }
-        Ok(())
     }
 
     /// The shape of this tally, taken from its first proposal (checked
@@ -216,37 +241,117 @@ impl Tally {
             bloc_members: first
                 .map_or_else(Vec::new, |p| p.blocs.iter().map(|b| b.present.len().saturating_sub(1)).collect()),
             proposals: self.proposals.len(),
+            given: self.given.is_some(),
         }
     }
 
     /// Adds another tally of the same shape (commutative and associative).
     /// A tally of another shape is refused, and `self` is left unchanged.
     pub fn merge(&mut self, other: &Tally) -> Result<(), ShapeError> {
-        fn add(into: &mut [u64], from: &[u64]) {
-            into.iter_mut().zip(from).for_each(|(a, b)| *a += b);
-        }
         let shape = self.shape();
         self.check_lengths(&shape)?;
         other.check_lengths(&shape)?;
         for (p, o) in self.proposals.iter_mut().zip(&other.proposals) {
-            p.runs += o.runs;
-            p.adopted += o.adopted;
-            p.consensus += o.consensus;
-            for (h, oh) in p.histograms.iter_mut().zip(&o.histograms) {
-                add(h, oh);
-            }
-            add(&mut p.margin, &o.margin);
-            for (s, os) in p.state_votes.iter_mut().zip(&o.state_votes) {
-                add(s, os);
-            }
-            add(&mut p.decisive, &o.decisive);
-            for (b, ob) in p.blocs.iter_mut().zip(&o.blocs) {
-                add(&mut b.agreement, &ob.agreement);
-                add(&mut b.present, &ob.present);
-                b.majority_yes += ob.majority_yes;
+            p.add(o);
+        }
+        if let (Some(given), Some(other_given)) = (&mut self.given, &other.given) {
+            for (p, o) in given.iter_mut().zip(other_given) {
+                p.add(o);
             }
         }
         Ok(())
+    }
+}
+
+/// Checks the lengths of the proposal tallies `proposals` (the field `part`) against `shape`.
+fn check_proposal_lengths(proposals: &[ProposalTally], part: &str, shape: &Shape) -> Result<(), ShapeError> {
+    let n = shape.states;
+    same_len(|| part.into(), shape.proposals, proposals.len())?;
+    for (j, p) in proposals.iter().enumerate() {
+        let field = |name: &str| format!("{part}[{j}].{name}");
+        for (v, histogram) in p.histograms.iter().enumerate() {
+            same_len(|| field(&format!("histograms[{v}]")), n + 1, histogram.len())?;
+        }
+        same_len(|| field("margin"), 2 * n + 1, p.margin.len())?;
+        same_len(|| field("state_votes"), n, p.state_votes.len())?;
+        same_len(|| field("decisive"), n, p.decisive.len())?;
+        same_len(|| field("tipping"), n, p.tipping.len())?;
+        same_len(|| field("blocs"), shape.bloc_members.len(), p.blocs.len())?;
+        for (b, (bloc, &members)) in p.blocs.iter().zip(&shape.bloc_members).enumerate() {
+            same_len(|| field(&format!("blocs[{b}].agreement")), members + 1, bloc.agreement.len())?;
+            same_len(|| field(&format!("blocs[{b}].present")), members + 1, bloc.present.len())?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each histogram of `p` (the field `field`) counts each of its runs once.
+fn check_histograms(p: &ProposalTally, field: &str) -> Result<(), ShapeError> {
+    let histograms = p.histograms.iter().enumerate().map(|(v, h)| (format!("histograms[{v}]"), h));
+    for (name, counts) in histograms.chain([("margin".to_string(), &p.margin)]) {
+        let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+        if total != u128::from(p.runs) {
+            return Err(ShapeError::Count { field: format!("{field}.{name}"), expected: p.runs, found: total });
+        }
+    }
+    Ok(())
+}
+
+impl ProposalTally {
+    /// Adds the counts of `other`, of the same shape.
+    fn add(&mut self, other: &ProposalTally) {
+        fn add(into: &mut [u64], from: &[u64]) {
+            into.iter_mut().zip(from).for_each(|(a, b)| *a += b);
+        }
+        self.runs += other.runs;
+        self.adopted += other.adopted;
+        self.consensus += other.consensus;
+        for (h, oh) in self.histograms.iter_mut().zip(&other.histograms) {
+            add(h, oh);
+        }
+        add(&mut self.margin, &other.margin);
+        for (s, os) in self.state_votes.iter_mut().zip(&other.state_votes) {
+            add(s, os);
+        }
+        add(&mut self.decisive, &other.decisive);
+        add(&mut self.tipping, &other.tipping);
+        for (b, ob) in self.blocs.iter_mut().zip(&other.blocs) {
+            add(&mut b.agreement, &ob.agreement);
+            add(&mut b.present, &ob.present);
+            b.majority_yes += ob.majority_yes;
+            b.swing += ob.swing;
+        }
+    }
+
+    /// Adds one run of this proposal: its `votes`, and what the recorder
+    /// found in them (`facts`).
+    fn record(&mut self, votes: &ProposalVotes<'_>, facts: &RunFacts<'_>) {
+        let n = votes.votes.len();
+        self.runs += 1;
+        match votes.outcome {
+            Outcome::Adopted => self.adopted += 1,
+            Outcome::Consensus => self.consensus += 1,
+            Outcome::Rejected => {}
+        }
+        for (histogram, &count) in self.histograms.iter_mut().zip(&votes.counts) {
+            histogram[count as usize] += 1;
+        }
+        self.margin[n + votes.counts[0] as usize - votes.counts[1] as usize] += 1;
+        for ((state, decisive), &vote) in self.state_votes.iter_mut().zip(&mut self.decisive).zip(votes.votes) {
+            state[vote as usize] += 1;
+            *decisive += u64::from(facts.decisive[vote as usize]);
+        }
+        if let Some(i) = facts.tipping {
+            self.tipping[i] += 1;
+        }
+        for (bloc, run) in self.blocs.iter_mut().zip(facts.blocs) {
+            let [yes, no, abstain] = run.counts.map(|c| c as usize);
+            let present = yes + no + abstain;
+            bloc.present[present] += 1;
+            bloc.agreement[present] += (3 * yes.max(no).max(abstain) - present) as u64;
+            bloc.majority_yes += u64::from(2 * yes > present);
+            bloc.swing += u64::from(run.swing);
+        }
     }
 }
 
@@ -260,31 +365,62 @@ fn bit_set(members: impl IntoIterator<Item = usize>, states: usize) -> Vec<u64> 
 }
 
 /// Number of states in both bit sets.
-fn common(a: &[u64], b: &[u64]) -> usize {
-    a.iter().zip(b).map(|(x, y)| (x & y).count_ones() as usize).sum()
+fn common(a: &[u64], b: &[u64]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
 }
 
-/// Records runs into a [`Tally`]: the tally plus the scratch that counting a
-/// run's bloc votes needs, shaped for one scenario.
+/// One bloc in one run of one proposal.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlocRun {
+    /// Members voting Yes, No, Abstain.
+    counts: [u32; 3],
+    /// Whether the members present, voting as one, swing the outcome.
+    swing: bool,
+}
+
+/// What a recorder finds in one proposal's votes of one run, for the tallies it adds them to.
+struct RunFacts<'a> {
+    /// Whether a state that cast each kind of vote was present and decisive.
+    decisive: [bool; 4],
+    /// The tipping point, if any.
+    tipping: Option<usize>,
+    /// Every bloc, scenario order.
+    blocs: &'a [BlocRun],
+}
+
+/// Records runs into a [`Tally`]: the tally plus what counting a run
+/// needs, shaped for one scenario.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     tally: Tally,
+    /// Each proposal's rule.
+    rules: Vec<Rule>,
+    /// Each proposal's order of the voters for the tipping point (with its scratch).
+    rankings: Vec<Ranking>,
+    /// The what-if condition, if any.
+    given: Option<Condition>,
     /// Bloc members as bit sets over states (64 states a word), used to count
     /// a bloc's votes with a few AND and population counts per bloc.
     bloc_masks: Vec<Vec<u64>>,
     /// Scratch: the run's Yes, No and Abstain votes as bit sets, indexed by
     /// `Vote as usize` (Absent, 3, has none).
     vote_masks: [Vec<u64>; 3],
+    /// Scratch: every bloc in the run at hand.
+    bloc_runs: Vec<BlocRun>,
 }
 
 impl Recorder {
-    /// An empty recorder for `scenario`.
+    /// An empty recorder for `scenario` (with its what-if condition, if any).
     pub fn new(scenario: &Scenario) -> Recorder {
         let n = scenario.states.len();
         Recorder {
             tally: Tally::new(scenario),
+            rules: scenario.proposals.iter().map(Rule::of).collect(),
+            rankings: (0..scenario.proposals.len()).map(|j| Ranking::new(scenario, j)).collect(),
+            given: scenario.given.clone(),
             bloc_masks: scenario.blocs.iter().map(|b| bit_set(b.members.iter().copied(), n)).collect(),
             vote_masks: std::array::from_fn(|_| bit_set([], n)),
+            bloc_runs: vec![BlocRun::default(); scenario.blocs.len()],
         }
     }
 
@@ -298,40 +434,40 @@ impl Recorder {
         self.tally
     }
 
-    /// Adds one proposal's votes of one run.
+    /// Adds one proposal's votes of one run (and, if the what-if condition
+    /// holds on them, adds them to the conditional tally too).
     pub fn record(&mut self, votes: &ProposalVotes<'_>) {
-        let n = votes.votes.len();
-        let p = &mut self.tally.proposals[votes.proposal];
-        p.runs += 1;
-        match votes.outcome {
-            Outcome::Adopted => p.adopted += 1,
-            Outcome::Consensus => p.consensus += 1,
-            Outcome::Rejected => {}
-        }
-        for (histogram, &count) in p.histograms.iter_mut().zip(&votes.counts) {
-            histogram[count as usize] += 1;
-        }
-        p.margin[n + votes.counts[0] as usize - votes.counts[1] as usize] += 1;
-        // One pass: per-state counts, decisiveness, and the vote bit sets
-        // (Yes, No, Abstain; an absent state sets no bit).
-        self.vote_masks.iter_mut().for_each(|mask| mask.fill(0));
-        for (i, ((state, decisive), &vote)) in
-            p.state_votes.iter_mut().zip(&mut p.decisive).zip(votes.votes).enumerate()
+        let j = votes.proposal;
+        let rule = self.rules[j];
+        // The vote bit sets (Yes, No, Abstain; an absent state sets no bit),
+        // 64 states a word, each word built in registers.
+        let [yes_set, no_set, abstain_set] = &mut self.vote_masks;
+        for (((chunk, yes), no), abstain) in
+            votes.votes.chunks(64).zip(yes_set.iter_mut()).zip(no_set.iter_mut()).zip(abstain_set.iter_mut())
         {
-            state[vote as usize] += 1;
-            *decisive += u64::from(votes.decisive[vote as usize]);
-            if let Some(mask) = self.vote_masks.get_mut(vote as usize) {
-                mask[i / 64] |= 1 << (i % 64);
+            let mut words = [0u64; 4];
+            for (bit, &vote) in chunk.iter().enumerate() {
+                words[vote as usize] |= 1 << bit;
             }
+            (*yes, *no, *abstain) = (words[0], words[1], words[2]);
         }
+        let tipping = self.rankings[j].tipping(rule, votes.votes, votes.stances, votes.counts);
         let [yes_set, no_set, abstain_set] = &self.vote_masks;
-        for (bloc, members) in p.blocs.iter_mut().zip(&self.bloc_masks) {
-            let (yes, no, abstain) = (common(members, yes_set), common(members, no_set), common(members, abstain_set));
-            let present = yes + no + abstain;
-            let max = yes.max(no).max(abstain);
-            bloc.present[present] += 1;
-            bloc.agreement[present] += (3 * max - present) as u64;
-            bloc.majority_yes += u64::from(2 * yes > present);
+        let [yes, no, ..] = votes.counts;
+        for (run, members) in self.bloc_runs.iter_mut().zip(&self.bloc_masks) {
+            let counts = [common(members, yes_set), common(members, no_set), common(members, abstain_set)];
+            let present = counts.iter().sum();
+            run.counts = counts;
+            run.swing = rule.swing(yes - counts[0], no - counts[1], present);
+        }
+        let mut decisive = votes.decisive;
+        decisive[Vote::Absent as usize] = false;
+        let facts = RunFacts { decisive, tipping, blocs: &self.bloc_runs };
+        self.tally.proposals[j].record(votes, &facts);
+        if let (Some(condition), Some(given)) = (&self.given, &mut self.tally.given) {
+            if condition.holds(votes.votes, |b| self.bloc_runs[b].counts) {
+                given[j].record(votes, &facts);
+            }
         }
     }
 }
@@ -341,7 +477,7 @@ mod tests {
     use super::*;
 
     fn shape() -> Shape {
-        Shape { states: 3, bloc_members: vec![2, 1], proposals: 2 }
+        Shape { states: 3, bloc_members: vec![2, 1], proposals: 2, given: false }
     }
 
     /// A tally of `shape()` counting one run in every proposal.

@@ -54,8 +54,10 @@ pub fn estimate(
     let runs_per_second = probe as f64 / clock.elapsed().as_secs_f64().max(1e-9);
     let (m, n, blocs) = (scenario.proposals.len() as u64, scenario.states.len() as u64, scenario.blocs.len() as u64);
     // Per proposal: 5 histograms of n + 1 (2n + 1 for the margin) counts,
-    // 4 vote and 1 decisive count per state, a few per bloc; 8 bytes each.
-    let tally_bytes = 8 * m * (5 * (n + 1) + n + 5 * n + 4 * blocs + 8);
+    // 4 vote, 1 decisive and 1 tipping count per state, a few per bloc; 8
+    // bytes each; twice with a what-if condition.
+    let parts = if scenario.given.is_some() { 2 } else { 1 };
+    let tally_bytes = parts * 8 * m * (5 * (n + 1) + n + 6 * n + 5 * blocs + 8);
     // The tables: summary (a row per proposal), distribution (up to 5 (n + 1)
     // rows per proposal), states (n), blocs, each about 60 bytes a row.
     let mut output_bytes = 60 * m * (1 + 5 * (n + 1) + n + blocs) + tally_bytes * 3;
@@ -110,6 +112,7 @@ impl fmt::Display for Estimate {
 pub fn run_estimate(settings: &super::RunSettings) -> anyhow::Result<Estimate> {
     let (mut scenario, _) =
         crate::scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
+    scenario.given = crate::given::Condition::parse(&settings.given, &scenario).map_err(anyhow::Error::msg)?;
     if let Some(seed) = settings.seed {
         scenario.seed = seed;
     }

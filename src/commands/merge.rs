@@ -22,6 +22,7 @@
 use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
 use crate::export::{self, Commit, Manifest, OutputDir, SweepIdentity, TallyFile, manifest};
+use crate::given::Condition;
 use crate::model::Scenario;
 use crate::scenario;
 use anyhow::{Context, bail};
@@ -168,7 +169,7 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         })?;
     }
     let reference = &shards[0];
-    let scenario = load_scenario(reference)?;
+    let (scenario, resolved) = load_scenario(reference)?;
     tally.check(&Shape::of(&scenario)).with_context(|| {
         format!("{}/tally.json does not fit the scenario {}", reference.dir.display(), reference.manifest.scenario_path)
     })?;
@@ -198,7 +199,7 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         ..reference.manifest.clone()
     };
     let tally = TallyFile { identity: identity.clone(), run_range: [0, identity.runs], tally };
-    let commit = export::write_batch(out, &scenario, &tally, &manifest, || false)?;
+    let commit = export::write_batch(out, &scenario, &resolved, &tally, &manifest, || false)?;
     debug_assert_eq!(commit, Commit::Done);
     Ok(MergeReport { out: settings.out.clone(), holds: format!("{} runs", manifest.runs), shards: shards.len() })
 }
@@ -295,9 +296,10 @@ fn check_coverage(ranges: &[(&Path, [u64; 2])], total: u64, unit: &str) -> anyho
     Ok(())
 }
 
-/// The scenario of `shard`'s batch: its scenario file with its overrides and
-/// roster, refused if the file has changed since (its SHA-256).
-fn load_scenario(shard: &ShardDir) -> anyhow::Result<Scenario> {
+/// The scenario of `shard`'s batch: its scenario file with its overrides,
+/// roster, seed and what-if condition, refused if the file has changed
+/// since (its SHA-256); with the document of its `scenario.json`.
+fn load_scenario(shard: &ShardDir) -> anyhow::Result<(Scenario, serde_json::Value)> {
     let (identity, manifest) = (&shard.tally.identity, &shard.manifest);
     let path = Path::new(&manifest.scenario_path);
     let context = || format!("the scenario of {} ({})", shard.dir.display(), path.display());
@@ -315,8 +317,14 @@ fn load_scenario(shard: &ShardDir) -> anyhow::Result<Scenario> {
             identity.scenario_sha256
         );
     }
+    let resolved = scenario::resolved_document(&scenario, &text, &path.display().to_string()).with_context(context)?;
     scenario.seed = identity.seed;
-    Ok(scenario)
+    if let Some(given) = &identity.given {
+        let condition = Condition::parse_text(given, &scenario)
+            .map_err(|e| anyhow::anyhow!("{}/tally.json: `given`: {e}", shard.dir.display()))?;
+        scenario.given = Some(condition);
+    }
+    Ok((scenario, resolved))
 }
 
 /// Whether `a` and `b` name the same existing directory.

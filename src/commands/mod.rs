@@ -19,6 +19,6 @@ pub use calibrate::{CalibrateSettings, ROSTER_FILES, SERIES_CSV, calibrate, pars
 pub use compare::{CompareReport, CompareSettings, compare};
 pub use dry_run::{Estimate, run_estimate, sweep_estimate};
 pub use merge::{MergeReport, MergeSettings, merge};
-pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
+pub use run::{GivenHeadline, Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};

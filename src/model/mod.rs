@@ -325,6 +325,9 @@ pub struct Scenario {
     pub uncertain: Vec<Uncertain>,
     /// Fixed votes.
     pub force: Vec<Force>,
+    /// A what-if condition of the batch (`run --given`), not of the file:
+    /// the runs meeting it are also tallied apart. The engine ignores it.
+    pub given: Option<crate::given::Condition>,
 }
 
 impl Scenario {
