@@ -12,7 +12,8 @@
 //!
 //! Only the free voters (neither sponsoring nor forced) need ranking, and
 //! only the k-th of them needs finding: an O(V) selection
-//! (`select_nth_unstable`) over packed integer keys, not a sort.
+//! (`select_nth_unstable`) over integer keys, not a sort; when the stances
+//! are the same in every run, a walk along their order, sorted once.
 
 use crate::engine::rule::Rule;
 use crate::model::{Scenario, Vote};
@@ -48,10 +49,11 @@ impl Ranking {
     /// The ranking of a proposal with the `fixed` votes (roster order),
     /// whose stances `vary` from run to run or not.
     fn with(fixed: &[Option<Vote>], vary: bool) -> Ranking {
-        let with = |vote: Vote| fixed.iter().enumerate().filter(|(_, f)| **f == Some(vote)).map(|(i, _)| i).collect();
+        let fixed_to =
+            |vote: Vote| fixed.iter().enumerate().filter(|(_, f)| **f == Some(vote)).map(|(i, _)| i).collect();
         Ranking {
-            yes: with(Vote::Yes),
-            no: with(Vote::No),
+            yes: fixed_to(Vote::Yes),
+            no: fixed_to(Vote::No),
             free: fixed.iter().map(Option::is_none).collect(),
             vary,
             sorted: None,
