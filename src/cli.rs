@@ -346,6 +346,12 @@ pub struct RunArgs {
     /// When the results are written, also write the HTML report (DIR/report.html and DIR/report/*.svg).
     #[arg(long)]
     pub report: bool,
+    /// What-if condition (repeatable, ANDed): also tally the runs in which
+    /// WHO (a state's ISO3 or a bloc id) did WHAT on a proposal, into given.csv.
+    /// A state: yes, no, abstain, absent, present or voting; a bloc: yes, no,
+    /// abstain (every member present), united or split. E.g. `--given IND=no`.
+    #[arg(long, value_name = "WHO=WHAT")]
+    pub given: Vec<String>,
     /// A calibrated roster directory (from `ungasim calibrate`) instead of the
     /// scenario's `roster` or the embedded one.
     #[arg(long, value_name = "DIR")]
@@ -438,6 +444,7 @@ impl RunArgs {
             threads,
             out: self.out,
             overrides: self.set,
+            given: self.given,
             roster: self.roster,
             per_run: self.per_run,
             per_state: self.per_state,

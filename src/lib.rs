@@ -40,6 +40,7 @@ pub mod engine;
 pub mod exit;
 pub mod export;
 pub mod fit;
+pub mod given;
 pub mod history;
 pub mod interrupt;
 pub mod limits;

@@ -103,13 +103,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Check(args) => {
             let (scenario, text) = scenario::load_with_text(&args.scenario, &args.set, args.roster.as_deref())?;
-            let sweep = scenario::sweep_of(&text, &args.scenario.display().to_string())?;
+            let file = args.scenario.display().to_string();
+            let sweep = scenario::sweep_of(&text, &file)?;
             if args.resolved {
-                let mut json = scenario::resolved_json(&scenario);
-                if let Some(sweep) = &sweep {
-                    json["sweep"] = sweep.to_json();
-                }
-                serde_json::to_writer_pretty(&mut stdout, &json)?;
+                serde_json::to_writer_pretty(&mut stdout, &scenario::resolved_document(&scenario, &text, &file)?)?;
                 writeln!(stdout)?;
             } else {
                 write!(stdout, "{}", scenario::describe(&scenario))?;

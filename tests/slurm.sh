@@ -119,7 +119,7 @@ for i in $(seq 0 $((TASKS - 1))); do
     check "array task $i wrote its shard" test -f "$OUT/shard-$i/manifest.json"
 done
 check "the merge job wrote the merged batch" test -f "$OUT/merged/manifest.json"
-for file in summary.csv distribution.csv states.csv blocs.csv tally.json; do
+for file in summary.csv distribution.csv states.csv blocs.csv membership.csv scenario.json tally.json; do
     check "merged $file == single batch" cmp -s "$OUT/merged/$file" "$WORK/single/$file"
 done
 strip() { # the manifest without the fields that describe the execution

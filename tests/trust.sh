@@ -79,8 +79,8 @@ has_text() { [[ -s $1 ]]; }
 entries() { ls -A "$1" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//'; }
 # The words given, sorted as entries() sorts, on one line.
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
-TABLES="blocs.csv distribution.csv manifest.json states.csv summary.csv tally.json"
-TABLES_AND_RUNS="blocs.csv distribution.csv manifest.json runs.csv states.csv summary.csv tally.json"
+TABLES="blocs.csv distribution.csv manifest.json membership.csv scenario.json states.csv summary.csv tally.json"
+TABLES_AND_RUNS="blocs.csv distribution.csv manifest.json membership.csv runs.csv scenario.json states.csv summary.csv tally.json"
 CHECKPOINTED=$(sorted .checkpoint.json .runs.csv.partial)
 
 # A directory that looks complete has a manifest; one without must hold no
@@ -286,7 +286,7 @@ same() { cmp -s "$ref/$1" "$out/$1"; }
 result() { sed '/"threads"/,$d' "$1/manifest.json"; }
 if [[ $STATUS == 0 && $(entries "$out") == "$TABLES_AND_RUNS" && $killed_entries == *.checkpoint.json* ]] &&
     same runs.csv && same summary.csv && same distribution.csv && same states.csv && same blocs.csv &&
-    same tally.json && [[ $(result "$ref") == "$(result "$out")" ]]; then
+    same membership.csv && same scenario.json && same tally.json && [[ $(result "$ref") == "$(result "$out")" ]]; then
     pass "kill -9 twice, then --resume, writes the bytes of an uninterrupted batch"
 else
     fail "kill -9 twice, then --resume, writes the bytes of an uninterrupted batch" \

@@ -1,9 +1,14 @@
 //! Typed summaries of a tally: the statistics every output reports,
 //! computed once here so that the exporters, the terminal headline and
 //! sweeps only format them.
+//!
+//! A statistic that is not defined is NaN (an empty field in the files):
+//! a share is NaN exactly when the runs it is a share of number zero (no
+//! run at all, no run with the state present, no run with a member of the
+//! bloc present), a mean likewise.
 
-use super::Tally;
 use super::stats::{Moments, moments, wilson};
+use super::{ProposalTally, Tally};
 use crate::model::Scenario;
 
 /// The five tallies summarised, in output order.
@@ -35,30 +40,29 @@ impl ProposalSummary {
 
 /// The summary of every proposal of `tally`.
 pub fn proposals(scenario: &Scenario, tally: &Tally) -> Vec<ProposalSummary> {
-    let n = scenario.states.len() as i64;
-    scenario
-        .proposals
-        .iter()
-        .zip(&tally.proposals)
-        .map(|(proposal, p)| {
-            let passed = p.adopted + p.consensus;
-            let h = &p.histograms;
-            ProposalSummary {
-                proposal: proposal.id.clone(),
-                runs: p.runs,
-                passed,
-                interval: wilson(passed, p.runs),
-                consensus: p.consensus,
-                measures: [
-                    moments(&h[0], 0),
-                    moments(&h[1], 0),
-                    moments(&h[2], 0),
-                    moments(&h[3], 0),
-                    moments(&p.margin, -n),
-                ],
-            }
-        })
-        .collect()
+    of_proposals(scenario, &tally.proposals)
+}
+
+/// The summary of every proposal tally of `proposals` (a tally's, or its
+/// conditional part's), scenario order.
+pub fn of_proposals(scenario: &Scenario, proposals: &[ProposalTally]) -> Vec<ProposalSummary> {
+    scenario.proposals.iter().zip(proposals).map(|(proposal, p)| proposal_summary(&proposal.id, p)).collect()
+}
+
+/// The summary of proposal `id`'s tally `p`.
+fn proposal_summary(id: &str, p: &ProposalTally) -> ProposalSummary {
+    // The margin's histogram runs from -n to n.
+    let n = (p.margin.len() / 2) as i64;
+    let passed = p.adopted + p.consensus;
+    let h = &p.histograms;
+    ProposalSummary {
+        proposal: id.to_string(),
+        runs: p.runs,
+        passed,
+        interval: wilson(passed, p.runs),
+        consensus: p.consensus,
+        measures: [moments(&h[0], 0), moments(&h[1], 0), moments(&h[2], 0), moments(&h[3], 0), moments(&p.margin, -n)],
+    }
 }
 
 /// One state's vote probabilities on one proposal.
@@ -70,8 +74,11 @@ pub struct StateSummary {
     pub state: usize,
     /// P(Yes), P(No), P(Abstain), P(Absent) (NaN for no run).
     pub p_vote: [f64; 4],
-    /// P(decisive).
+    /// P(decisive | present): the share of the runs with the state present
+    /// in which it was decisive (NaN if it was never present).
     pub p_decisive: f64,
+    /// P(tipping point): the share of runs in which it was the tipping point.
+    pub p_tipping: f64,
 }
 
 /// One bloc's cohesion on one proposal.
@@ -85,7 +92,10 @@ pub struct BlocSummary {
     pub members: usize,
     /// Mean Agreement Index over the runs with a member present (NaN if none).
     pub agreement_mean: f64,
-    /// P(more than half of the members present vote Yes).
+    /// The share of runs in which the members present, voting as one, swing the outcome.
+    pub p_swing: f64,
+    /// The share of the runs with a member present in which more than half
+    /// of the members present voted Yes (NaN if none).
     pub p_majority_yes: f64,
 }
 
@@ -98,12 +108,15 @@ fn share(count: u64, runs: u64) -> f64 {
 pub fn states(tally: &Tally) -> Vec<StateSummary> {
     (tally.proposals.iter().enumerate())
         .flat_map(|(j, p)| {
-            p.state_votes.iter().zip(&p.decisive).enumerate().map(move |(i, (votes, &decisive))| StateSummary {
-                proposal: j,
-                state: i,
-                p_vote: votes.map(|v| share(v, p.runs)),
-                p_decisive: share(decisive, p.runs),
-            })
+            (p.state_votes.iter().zip(&p.decisive).zip(&p.tipping).enumerate()).map(
+                move |(i, ((votes, &decisive), &tipping))| StateSummary {
+                    proposal: j,
+                    state: i,
+                    p_vote: votes.map(|v| share(v, p.runs)),
+                    p_decisive: share(decisive, p.runs - votes[3]),
+                    p_tipping: share(tipping, p.runs),
+                },
+            )
         })
         .collect()
 }
@@ -118,7 +131,8 @@ pub fn blocs(scenario: &Scenario, tally: &Tally) -> Vec<BlocSummary> {
                     bloc: b,
                     members: bloc.members.len(),
                     agreement_mean: agreement_mean(t),
-                    p_majority_yes: share(t.majority_yes, p.runs),
+                    p_swing: share(t.swing, p.runs),
+                    p_majority_yes: share(t.majority_yes, p.runs - t.present[0]),
                 },
             )
         })

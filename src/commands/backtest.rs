@@ -339,11 +339,7 @@ fn match_proposals(loaded: &[Loaded], calls: &RollCalls) -> anyhow::Result<(Vec<
     let mut unmatched = Vec::new();
     for (s, source) in loaded.iter().enumerate() {
         for (p, proposal) in source.scenario.proposals.iter().enumerate() {
-            let by_like = || match proposal.like.as_slice() {
-                [one] => calls.text_index(one),
-                _ => None,
-            };
-            let Some(text) = calls.text_index(&proposal.id).or_else(by_like) else {
+            let Some(text) = crate::history::record::recorded_text(calls, proposal) else {
                 unmatched.push(Unmatched { scenario: source.path.clone(), proposal: proposal.id.clone() });
                 continue;
             };

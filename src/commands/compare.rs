@@ -107,8 +107,10 @@ impl CompareReport {
             writeln!(out, "{id},proposal,{id},p_adopted,{},{},{},{},{}", f(pa), f(pb), f(pb - pa), f(lo), f(hi))
                 .unwrap();
             for (i, s) in c.states.iter().enumerate() {
-                for (measure, ka, kb) in [("p_yes", 0, 1), ("p_no", 2, 3), ("p_decisive", 4, 5)] {
-                    let (va, vb) = (p(s[ka], c.runs), p(s[kb], c.runs));
+                // P(decisive) among the runs with the state present (undefined if never).
+                let decisive = |k: usize, present: usize| if s[present] == 0 { f64::NAN } else { p(s[k], s[present]) };
+                let shares = [("p_yes", p(s[0], c.runs), p(s[1], c.runs)), ("p_no", p(s[2], c.runs), p(s[3], c.runs))];
+                for (measure, va, vb) in shares.into_iter().chain([("p_decisive", decisive(4, 7), decisive(5, 8))]) {
                     writeln!(out, "{id},state,{},{measure},{},{},{},,", self.iso3[i], f(va), f(vb), f(vb - va))
                         .unwrap();
                 }

@@ -22,6 +22,7 @@
 use super::sweep::SweepManifest;
 use crate::aggregate::Shape;
 use crate::export::{self, Commit, Identity, Manifest, OutputDir, Part, SweepIdentity, TallyFile, manifest};
+use crate::given::Condition;
 use crate::limits::MANIFEST_FILE;
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
@@ -188,7 +189,7 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         })?;
     }
     let reference = &shards[0];
-    let scenario = load_scenario(reference)?;
+    let (scenario, resolved) = load_scenario(reference)?;
     tally.check(&Shape::of(&scenario)).with_context(|| {
         format!("{}/tally.json does not fit the scenario {}", reference.dir.display(), reference.manifest.scenario_path)
     })?;
@@ -225,7 +226,7 @@ pub fn merge(settings: &MergeSettings) -> anyhow::Result<MergeReport> {
         ..reference.manifest.clone()
     };
     let tally = TallyFile { identity: identity.clone(), run_range: [0, identity.runs], tally };
-    let commit = export::write_batch(out, &scenario, &tally, &manifest, || false)?;
+    let commit = export::write_batch(out, &scenario, &resolved, &tally, &manifest, || false)?;
     debug_assert_eq!(commit, Commit::Done);
     Ok(MergeReport { out: settings.out.clone(), holds: format!("{} runs", manifest.runs), shards: shards.len() })
 }
@@ -339,19 +340,32 @@ fn check_coverage(ranges: &[(&Path, [u64; 2])], total: u64, unit: &str) -> anyho
     Ok(())
 }
 
-/// The scenario of `shard`'s batch: its scenario file with its overrides and
-/// roster, refused if the file has changed since (its SHA-256).
-fn load_scenario(shard: &ShardDir) -> anyhow::Result<Scenario> {
-    let identity = &shard.tally.identity;
-    let mut scenario = reload_scenario(&shard.dir, &shard.manifest.scenario_path, identity)?;
+/// The scenario of `shard`'s batch: its scenario file with its overrides,
+/// roster, seed and what-if condition, refused if the file has changed
+/// since (its SHA-256); with the document of its `scenario.json`.
+fn load_scenario(shard: &ShardDir) -> anyhow::Result<(Scenario, serde_json::Value)> {
+    let (identity, path) = (&shard.tally.identity, &shard.manifest.scenario_path);
+    let (mut scenario, text) = reload_scenario_text(&shard.dir, path, identity)?;
+    let resolved = scenario::resolved_document(&scenario, &text, path)
+        .with_context(|| format!("the scenario of {} ({path})", shard.dir.display()))?;
     scenario.seed = identity.seed;
-    Ok(scenario)
+    if let Some(given) = &identity.given {
+        let condition = Condition::parse_text(given, &scenario)
+            .map_err(|e| anyhow::anyhow!("{}/tally.json: `given`: {e}", shard.dir.display()))?;
+        scenario.given = Some(condition);
+    }
+    Ok((scenario, resolved))
 }
 
 /// The scenario the batch in `dir` ran: the file at `path` (as its manifest
 /// names it, relative to the working directory) with `identity`'s overrides
 /// and roster, refused if the file's SHA-256 is no longer `identity`'s.
 pub(super) fn reload_scenario(dir: &Path, path: &str, identity: &Identity) -> anyhow::Result<Scenario> {
+    reload_scenario_text(dir, path, identity).map(|(scenario, _)| scenario)
+}
+
+/// [`reload_scenario`], with the file's text.
+fn reload_scenario_text(dir: &Path, path: &str, identity: &Identity) -> anyhow::Result<(Scenario, String)> {
     let path = Path::new(path);
     let context = || format!("the scenario of {} ({})", dir.display(), path.display());
     let (mut scenario, mut text) = scenario::load_with_text(path, &identity.overrides, None).with_context(context)?;
@@ -360,7 +374,7 @@ pub(super) fn reload_scenario(dir: &Path, path: &str, identity: &Identity) -> an
             .with_context(context)?;
     }
     check_unchanged(path, &text, dir, &identity.scenario_sha256, "batch")?;
-    Ok(scenario)
+    Ok((scenario, text))
 }
 
 /// Refuses a scenario file `path` (read as `text`) that has changed since

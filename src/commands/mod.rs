@@ -21,7 +21,7 @@ pub use compare::{CompareReport, CompareSettings, compare};
 pub use dry_run::{Estimate, Probe, Start, run_estimate, sweep_estimate};
 pub use merge::{MergeReport, MergeSettings, merge};
 pub use report::{ReportOutcome, ReportSettings, report};
-pub use run::{Headline, Interrupted, RunReport, RunSettings, Shard, run};
+pub use run::{GivenHeadline, Headline, Interrupted, RunReport, RunSettings, Shard, run};
 pub use states::states_csv;
 pub use sweep::{DesignSpec, SweepReport, SweepSettings, resolve_design, sweep};
 

@@ -14,6 +14,7 @@ use crate::batch::{self, BatchError, BatchPlan, Flow};
 use crate::export::{
     self, Checkpoint, Commit, Identity, Manifest, OutputDir, RunsWriter, TallyFile, VotesWriter, manifest,
 };
+use crate::given::Condition;
 use crate::interrupt::{Interrupt, signal_name};
 use crate::model::{MODEL_VERSION, Scenario};
 use crate::scenario;
@@ -46,6 +47,8 @@ pub struct RunSettings {
     pub out: Option<PathBuf>,
     /// `--set PATH=VALUE` overrides.
     pub overrides: Vec<String>,
+    /// `--given WHO=WHAT` terms of the what-if condition (ANDed; none: no condition).
+    pub given: Vec<String>,
     /// `--roster DIR`: a calibrated roster instead of the scenario's or the embedded one.
     pub roster: Option<PathBuf>,
     /// Write runs.csv.
@@ -96,6 +99,21 @@ pub struct Headline {
     pub interval: (f64, f64),
     /// Median Yes, No, Abstain, Absent (`None` for an empty batch).
     pub median: [Option<i64>; 4],
+    /// With `--given`: the result over the runs meeting the condition.
+    pub given: Option<GivenHeadline>,
+}
+
+/// A proposal's result over the runs meeting the what-if condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenHeadline {
+    /// The condition, normalised.
+    pub condition: String,
+    /// P(adopted) over the runs meeting it (NaN for none).
+    pub p_adopted: f64,
+    /// Runs that met it.
+    pub runs: u64,
+    /// Runs in all.
+    pub total: u64,
 }
 
 impl std::fmt::Display for Headline {
@@ -105,19 +123,42 @@ impl std::fmt::Display for Headline {
             f,
             "{}: P(adopted) {:.3} [{:.3}, {:.3}]; median {} yes, {} no, {} abstain, {} absent",
             self.proposal, self.p_adopted, self.interval.0, self.interval.1, m[0], m[1], m[2], m[3]
-        )
+        )?;
+        if let Some(given) = &self.given {
+            let p = if given.runs == 0 { "-".to_string() } else { format!("{:.3}", given.p_adopted) };
+            write!(f, "; given {}: P(adopted) {p} ({} of {} runs met it)", given.condition, given.runs, given.total)?;
+        }
+        Ok(())
     }
 }
 
 /// The headline of every proposal of `tally`.
 fn headlines(scenario: &Scenario, tally: &crate::aggregate::Tally) -> Vec<Headline> {
-    crate::aggregate::summary::proposals(scenario, tally)
+    let summary = crate::aggregate::summary::proposals(scenario, tally);
+    let given = match (&scenario.given, &tally.given) {
+        (Some(condition), Some(given)) => crate::aggregate::summary::of_proposals(scenario, given)
+            .into_iter()
+            .zip(&summary)
+            .map(|(g, all)| {
+                Some(GivenHeadline {
+                    condition: condition.text().to_string(),
+                    p_adopted: g.p_adopted(),
+                    runs: g.runs,
+                    total: all.runs,
+                })
+            })
+            .collect(),
+        _ => vec![None; summary.len()],
+    };
+    summary
         .into_iter()
-        .map(|p| Headline {
+        .zip(given)
+        .map(|(p, given)| Headline {
             p_adopted: p.p_adopted(),
             interval: p.interval,
             median: std::array::from_fn(|v| p.measures[v].quantiles[2]),
             proposal: p.proposal,
+            given,
         })
         .collect()
 }
@@ -177,14 +218,19 @@ pub(super) struct LoadedBatch {
     pub runs: u64,
     /// The runs this command simulates (its `--shard`, else all).
     pub range: Range<u64>,
+    /// What `check --resolved` prints of the scenario (`scenario.json`).
+    pub resolved: serde_json::Value,
 }
 
 impl LoadedBatch {
-    /// Loads the scenario and checks `--runs` and `--shard` (a shard with no run is refused).
+    /// Loads the scenario (with its `--given` condition) and checks `--runs`
+    /// and `--shard` (a shard with no run is refused).
     pub(super) fn load(settings: &RunSettings) -> anyhow::Result<LoadedBatch> {
         super::check_runs_option(settings.runs)?;
         let (mut scenario, text) =
             scenario::load_with_text(&settings.scenario, &settings.overrides, settings.roster.as_deref())?;
+        let resolved = scenario::resolved_document(&scenario, &text, &settings.scenario.display().to_string())?;
+        scenario.given = Condition::parse(&settings.given, &scenario).map_err(anyhow::Error::msg)?;
         if let Some(seed) = settings.seed {
             scenario.seed = seed;
         }
@@ -199,7 +245,7 @@ impl LoadedBatch {
                  (pass more --runs or fewer shards)"
             );
         }
-        Ok(LoadedBatch { scenario, text, runs, range })
+        Ok(LoadedBatch { scenario, text, runs, range, resolved })
     }
 }
 
@@ -223,7 +269,7 @@ pub fn run(
 ) -> anyhow::Result<RunReport> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let LoadedBatch { scenario, text, runs, range } = LoadedBatch::load(settings)?;
+    let LoadedBatch { scenario, text, runs, range, resolved } = LoadedBatch::load(settings)?;
     let identity = Identity {
         tool: "ungasim".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -233,6 +279,7 @@ pub fn run(
         seed: scenario.seed,
         runs,
         roster: scenario.roster.clone(),
+        given: scenario.given.as_ref().map(|c| c.text().to_string()),
     };
     let out_path = settings.out.clone().unwrap_or_else(|| default_out(&settings.scenario));
     let (mut out, checkpoint) = if settings.resume {
@@ -320,6 +367,7 @@ pub fn run(
         scenario_name: scenario.name.clone(),
         roster: scenario.roster.clone(),
         overrides: settings.overrides.clone(),
+        given: identity.given.clone(),
         seed: scenario.seed,
         runs,
         run_range: [range.start, range.end],
@@ -334,7 +382,7 @@ pub fn run(
     };
     let headline = headlines(&scenario, &tally);
     let tally = TallyFile { identity, run_range: [range.start, range.end], tally };
-    match export::write_batch(out, &scenario, &tally, &manifest, || interrupt.is_requested())? {
+    match export::write_batch(out, &scenario, &resolved, &tally, &manifest, || interrupt.is_requested())? {
         Commit::Done => {}
         Commit::Cancelled { checkpoint } => return Err(interrupted(range.end - range.start, checkpoint).into()),
     }

@@ -46,9 +46,11 @@ pub struct PairedProposal {
     pub runs: u64,
     /// Runs in which it passed under A, under B, under both.
     pub passed: [u64; 3],
-    /// Per state: `[yes A, yes B, no A, no B, decisive A, decisive B, flips]`,
-    /// a flip being a run in which the state's vote under B differs from A.
-    pub states: Vec<[u64; 7]>,
+    /// Per state: `[yes A, yes B, no A, no B, decisive A, decisive B, flips,
+    /// present A, present B]`, a flip being a run in which the state's vote
+    /// under B differs from A, decisive counting only runs with the state
+    /// present (as in `states.csv`).
+    pub states: Vec<[u64; 9]>,
 }
 
 impl PairedProposal {
@@ -91,7 +93,7 @@ impl PairedProposal {
             self.passed[k] += other.passed[k];
         }
         for (mine, theirs) in self.states.iter_mut().zip(&other.states) {
-            for k in 0..7 {
+            for k in 0..9 {
                 mine[k] += theirs[k];
             }
         }
@@ -121,7 +123,7 @@ pub fn compare(a: &Scenario, b: &Scenario, runs: Range<u64>, threads: usize) -> 
     }
     let (engine_a, engine_b) = (Engine::new(a), Engine::new(b));
     let n = a.states.len();
-    let empty = || PairedProposal { states: vec![[0; 7]; n], ..Default::default() };
+    let empty = || PairedProposal { states: vec![[0; 9]; n], ..Default::default() };
     let pool = batch::pool(threads).map_err(|_| CompareError::Pool(threads))?;
     let plan = BatchPlan { runs: runs.clone(), threads, per_run: false, per_state: false };
     let layout = Layout::of(a, &plan);
@@ -156,9 +158,12 @@ pub fn compare(a: &Scenario, b: &Scenario, runs: Range<u64>, threads: usize) -> 
                         s[1] += u64::from(vote_b == Vote::Yes);
                         s[2] += u64::from(vote_a == Vote::No);
                         s[3] += u64::from(vote_b == Vote::No);
-                        s[4] += u64::from(decisive_a[vote_a as usize]);
-                        s[5] += u64::from(v.decisive[vote_b as usize]);
+                        let (present_a, present_b) = (vote_a != Vote::Absent, vote_b != Vote::Absent);
+                        s[4] += u64::from(present_a && decisive_a[vote_a as usize]);
+                        s[5] += u64::from(present_b && v.decisive[vote_b as usize]);
                         s[6] += u64::from(vote_a != vote_b);
+                        s[7] += u64::from(present_a);
+                        s[8] += u64::from(present_b);
                     }
                 });
             }

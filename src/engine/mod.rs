@@ -142,6 +142,11 @@ pub struct ProposalVotes<'a> {
     pub outcome: Outcome,
     /// Whether a state that cast each kind of vote was decisive (see [`Rule::decisive`]).
     pub decisive: [bool; 4],
+    /// Every state's final stance y(R) on the proposal in this run, roster
+    /// order: the stance after the influence rounds that set its vote
+    /// probabilities (also for sponsors and forced states, whose votes it
+    /// does not decide).
+    pub stances: &'a [f64],
     /// The run's `[[uncertain]]` draws, in the scenario's order (empty without any).
     pub draws: &'a [f64],
 }
@@ -175,8 +180,16 @@ pub struct Engine {
     /// must then be recomputed every run.
     uncertain_weights: bool,
     uncertain_bands: bool,
-    /// `[proposal][state]` vote thresholds, when no stance varies between runs.
-    fixed_thresholds: Option<Vec<Vec<[f64; 3]>>>,
+    /// The vote thresholds and stances of every proposal, when no stance varies between runs.
+    fixed: Option<Fixed>,
+}
+
+/// What does not change from run to run when nothing in the stances is
+/// random (no jitter, no `[[uncertain]]`, no series text): `[proposal][state]`.
+#[derive(Debug, Clone)]
+struct Fixed {
+    thresholds: Vec<Vec<[f64; 3]>>,
+    stances: Vec<Vec<f64>>,
 }
 
 /// Per-thread buffers, reused from run to run.
@@ -216,6 +229,9 @@ struct Scratch {
     /// Per state, 2^32 times P(No), P(No or Abstain), P(present): a uniform
     /// `u32` below the first votes No, and so on; at or above the last, absent.
     thresholds: Vec<[f64; 3]>,
+    /// y(R) of the proposal at hand, roster order (a contiguous copy of its
+    /// column of `network.current`).
+    stance: Vec<f64>,
     votes: Vec<Vote>,
 }
 
@@ -260,18 +276,7 @@ impl Engine {
                 pull
             })
             .collect();
-        let fixed_votes = (0..scenario.proposals.len())
-            .map(|j| {
-                let mut fixed = vec![None; n];
-                for &s in &scenario.proposals[j].sponsors {
-                    fixed[s] = Some(Vote::Yes);
-                }
-                for f in scenario.force.iter().filter(|f| f.proposal == j) {
-                    fixed[f.state] = Some(f.vote);
-                }
-                fixed
-            })
-            .collect();
+        let fixed_votes = (0..scenario.proposals.len()).map(|j| scenario.fixed_votes(j)).collect();
         let network = Network::new(scenario);
         let mut base_weights = Weights::default();
         network.weights(&base, &mut base_weights);
@@ -300,20 +305,20 @@ impl Engine {
                 .collect(),
             uncertain_weights: scenario.uncertain.iter().any(|u| u.target.param().recompute == Recompute::Weights),
             uncertain_bands: scenario.uncertain.iter().any(|u| u.target.param().recompute == Recompute::Bands),
-            fixed_thresholds: None,
+            fixed: None,
         };
         noise::band_factors(&engine.base, &mut engine.base_band_factor);
-        if engine.uncertain.is_empty() && engine.text_draws.is_empty() && engine.base.position_jitter == 0.0 {
+        if !scenario.stances_vary() {
             let mut scratch = engine.workspace().scratch;
             let run_inputs = engine.base_run_inputs();
             engine.stances_into(&run_inputs, &engine.base.position, &mut scratch);
-            let fixed = (0..engine.proposals())
+            let (thresholds, stances) = (0..engine.proposals())
                 .map(|j| {
                     engine.thresholds(&run_inputs, j, &mut scratch);
-                    scratch.thresholds.clone()
+                    (scratch.thresholds.clone(), scratch.stance.clone())
                 })
-                .collect();
-            engine.fixed_thresholds = Some(fixed);
+                .unzip();
+            engine.fixed = Some(Fixed { thresholds, stances });
         }
         engine
     }
@@ -358,6 +363,7 @@ impl Engine {
                 network: self.network.buffers(m),
                 exp: vec![0.0; n],
                 thresholds: vec![[0.0; 3]; n],
+                stance: vec![0.0; n],
                 votes: vec![Vote::Absent; n],
             },
         }
@@ -399,7 +405,7 @@ impl Engine {
         };
         let inputs = run_inputs.inputs;
         let scratch = &mut ws.scratch;
-        if self.fixed_thresholds.is_none() {
+        if self.fixed.is_none() {
             let jittered = inputs.position_jitter > 0.0;
             if jittered {
                 rng::enter(&mut rng, Phase::Jitter);
@@ -412,11 +418,11 @@ impl Engine {
             self.stances_into(&run_inputs, position, scratch);
         }
         for j in 0..self.proposals() {
-            let thresholds = match &self.fixed_thresholds {
-                Some(fixed) => &fixed[j],
+            let (thresholds, stances) = match &self.fixed {
+                Some(fixed) => (&fixed.thresholds[j], &fixed.stances[j]),
                 None => {
                     self.thresholds(&run_inputs, j, scratch);
-                    &scratch.thresholds
+                    (&scratch.thresholds, &scratch.stance)
                 }
             };
             rng::enter(&mut rng, Phase::Votes(j));
@@ -434,6 +440,7 @@ impl Engine {
                 counts,
                 outcome: rule.outcome(counts[0], counts[1]),
                 decisive: rule.decisive(counts),
+                stances,
                 draws: &ws.draws,
             });
         }
@@ -464,12 +471,17 @@ impl Engine {
         self.network.run(self.rounds, m, run.weights, &scratch.initial, &mut scratch.network);
     }
 
-    /// Vote thresholds of proposal `j` from the stances in `scratch.network.current`.
+    /// Vote thresholds of proposal `j` from the stances in
+    /// `scratch.network.current`, whose column `j` it copies into `scratch.stance`.
     fn thresholds(&self, run: &RunInputs<'_>, j: usize, scratch: &mut Scratch) {
         let m = self.proposals();
         let inputs = run.inputs;
         let sigma = inputs.noise_scale;
-        let stances = scratch.network.current[j..self.states * m].iter().step_by(m);
+        for (stance, &y) in scratch.stance.iter_mut().zip(scratch.network.current[j..self.states * m].iter().step_by(m))
+        {
+            *stance = y;
+        }
+        let stances = scratch.stance.iter();
         match self.noise {
             Noise::Logistic => {
                 // Separate branch-free passes over contiguous buffers, so that the
@@ -526,5 +538,45 @@ impl Engine {
     fn apply(&self, inputs: &mut Inputs, path: ParamPath, value: f64) {
         let draw = path.param().draw.expect("the scenario parser admits as uncertain only parameters with a draw");
         draw(inputs, &self.follows, path, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = "[scenario]\nname = \"s\"\n[model]\nposition_jitter = 0.0\nrounds = 3\n\
+                        [[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\nsponsors = [\"RUS\"]\n\
+                        [[proposals]]\nid = \"Q\"\nposition = [-0.3, 0.4]\n";
+
+    /// Every proposal's stances as the sink sees them in run `run`.
+    fn sink_stances(engine: &Engine, run: u64) -> Vec<Vec<f64>> {
+        let mut seen = Vec::new();
+        engine.run(run, &mut engine.workspace(), |votes| seen.push(votes.stances.to_vec()));
+        seen
+    }
+
+    /// The stances handed to the sink are y(R): with nothing random in them
+    /// (the fixed thresholds' path) exactly [`Engine::stances`], in every
+    /// run; with an uncertain noise scale, which leaves the stances alone
+    /// but takes the per-run path, the same numbers; with jitter, other
+    /// numbers in every run.
+    #[test]
+    fn the_sink_sees_the_final_stances() {
+        let fixed = Engine::new(&crate::scenario::parse(TOML, "s.toml", &[]).unwrap());
+        assert!(fixed.fixed.is_some());
+        let expected = fixed.stances();
+        assert_eq!(expected.len(), 2);
+        assert_eq!(sink_stances(&fixed, 0), expected);
+        assert_eq!(sink_stances(&fixed, 7), expected);
+        let uncertain =
+            format!("{TOML}[[uncertain]]\nparam = \"model.noise_scale\"\ndist = \"uniform\"\nlow = 0.5\nhigh = 1.5\n");
+        let per_run = Engine::new(&crate::scenario::parse(&uncertain, "s.toml", &[]).unwrap());
+        assert!(per_run.fixed.is_none());
+        assert_eq!(sink_stances(&per_run, 3), expected);
+        let jittered =
+            Engine::new(&crate::scenario::parse(TOML, "s.toml", &["model.position_jitter=0.2".into()]).unwrap());
+        let (first, second) = (sink_stances(&jittered, 0), sink_stances(&jittered, 1));
+        assert!(first != expected && first != second && first[0].len() == 193);
     }
 }

@@ -73,8 +73,34 @@ impl Rule {
             // saturating: a kind of vote nobody cast has no state to be decisive.
             let others_yes = counts[0].saturating_sub(u32::from(vote == Vote::Yes));
             let others_no = counts[1].saturating_sub(u32::from(vote == Vote::No));
-            self.outcome(others_yes + 1, others_no).passed() != self.outcome(others_yes, others_no + 1).passed()
+            self.swing(others_yes, others_no, 1)
         })
+    }
+
+    /// Whether `members` votes cast as one decide the outcome: whether the
+    /// proposal passes (adopted or consensus) with `others_yes + members`
+    /// Yes and `others_no` No but not with `others_yes` Yes and
+    /// `others_no + members` No, or the other way round. A state's
+    /// decisiveness is the swing of one vote; a bloc's, of its members present.
+    pub fn swing(self, others_yes: u32, others_no: u32, members: u32) -> bool {
+        self.outcome(others_yes + members, others_no).passed() != self.outcome(others_yes, others_no + members).passed()
+    }
+
+    /// The fewest Yes votes out of `voting` Yes and No votes with which the
+    /// proposal passes (adopted or consensus); `None` for no vote cast (or
+    /// if no number of Yes votes passes it). Passing is monotone in the Yes
+    /// votes: a simple majority needs `voting / 2 + 1`, two thirds
+    /// `max(1, ceil(2 voting / 3))`, and consensus (all `voting` Yes, no
+    /// No) never needs fewer.
+    pub fn tipping_yes(self, voting: u32) -> Option<u32> {
+        if voting == 0 {
+            return None;
+        }
+        let k = match self.majority {
+            Majority::Simple => voting / 2 + 1,
+            Majority::TwoThirds => (2 * voting).div_ceil(3).max(1),
+        };
+        (k <= voting && self.outcome(k, voting - k).passed()).then_some(k)
     }
 }
 
@@ -132,6 +158,37 @@ mod tests {
         assert_eq!(TWO_THIRDS.decisive([23, 10, 0, 0]), [false; 4]);
         // 22-10: a Yes voter switching gives 21-11, rejected: decisive.
         assert!(TWO_THIRDS.decisive([22, 10, 0, 0])[0]);
+    }
+
+    #[test]
+    fn tipping_yes_is_the_fewest_yes_votes_that_pass() {
+        // By hand: 5 voting, simple majority needs 3 (3-2); 6 voting needs 4 (3-3 is a tie);
+        // two thirds of 6 needs 4 (4 >= 2 x 2), of 7 needs 5 (5 >= 4, while 4 < 6).
+        assert_eq!(SIMPLE.tipping_yes(5), Some(3));
+        assert_eq!(SIMPLE.tipping_yes(6), Some(4));
+        assert_eq!(TWO_THIRDS.tipping_yes(6), Some(4));
+        assert_eq!(TWO_THIRDS.tipping_yes(7), Some(5));
+        assert_eq!(SIMPLE.tipping_yes(1), Some(1));
+        assert_eq!(SIMPLE.tipping_yes(0), None, "nobody voting: no tipping point");
+        // Against the outcome itself, for every rule and size: the smallest passing k.
+        for rule in [SIMPLE, TWO_THIRDS, SIMPLE_CONSENSUS, Rule { majority: Majority::TwoThirds, consensus: true }] {
+            for voting in 1..200 {
+                let smallest = (0..=voting).find(|&k| rule.outcome(k, voting - k).passed());
+                assert_eq!(rule.tipping_yes(voting), smallest, "{rule:?}, {voting} voting");
+            }
+        }
+    }
+
+    #[test]
+    fn a_bloc_swings_when_its_members_decide() {
+        // Others 10-12, a bloc of 3: 13-12 passes, 10-15 fails.
+        assert!(SIMPLE.swing(10, 12, 3));
+        // Others 10-14: 13-14 fails either way.
+        assert!(!SIMPLE.swing(10, 14, 3));
+        // No member present: nothing to swing.
+        assert!(!SIMPLE.swing(10, 10, 0));
+        // Others 0-0 under consensus: all Yes is a consensus, all No a 0-2 rejection.
+        assert!(SIMPLE_CONSENSUS.swing(0, 0, 2));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `blocs.csv`: each bloc's mean Agreement Index and the probability that
-//! its majority votes Yes, per proposal.
+//! `blocs.csv`: each bloc's mean Agreement Index, the probability that its
+//! members present swing the outcome, and that its majority votes Yes, per proposal.
 
 use super::csvfmt::Fixed6;
 use crate::aggregate::Tally;
@@ -8,7 +8,7 @@ use crate::model::Scenario;
 use serde::Serialize;
 
 /// The header row: [`Row`]'s fields.
-pub const HEADER: [&str; 5] = ["proposal", "bloc", "members", "agreement_mean", "p_majority_yes"];
+pub const HEADER: [&str; 6] = ["proposal", "bloc", "members", "agreement_mean", "p_swing", "p_majority_yes"];
 
 /// One row of `blocs.csv`.
 #[derive(Serialize)]
@@ -17,6 +17,7 @@ pub struct Row<'a> {
     bloc: &'a str,
     members: usize,
     agreement_mean: Fixed6,
+    p_swing: Fixed6,
     p_majority_yes: Fixed6,
 }
 
@@ -27,6 +28,7 @@ pub fn rows<'a>(scenario: &'a Scenario, tally: &'a Tally) -> impl Iterator<Item 
         bloc: &scenario.blocs[b.bloc].id,
         members: b.members,
         agreement_mean: Fixed6(b.agreement_mean),
+        p_swing: Fixed6(b.p_swing),
         p_majority_yes: Fixed6(b.p_majority_yes),
     })
 }

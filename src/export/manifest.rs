@@ -31,6 +31,9 @@ pub struct Manifest {
     pub roster: String,
     /// `--set` overrides, in order.
     pub overrides: Vec<String>,
+    /// The what-if condition (`--given`), normalised; null without one.
+    #[serde(default)]
+    pub given: Option<String>,
     /// Master seed.
     pub seed: u64,
     /// Runs of the whole batch (all shards).
@@ -78,6 +81,7 @@ impl Manifest {
             seed: self.seed,
             runs: self.runs,
             roster: self.roster.clone(),
+            given: self.given.clone(),
         }
     }
 }

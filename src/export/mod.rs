@@ -20,8 +20,10 @@
 mod blocs;
 pub mod csvfmt;
 mod distribution;
+mod given;
 pub mod lock;
 pub mod manifest;
+mod membership;
 mod runs;
 mod states;
 mod streamed;
@@ -47,11 +49,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Every file a batch may write, in the order they are renamed into place.
-pub const OUTPUT_FILES: [&str; 11] = [
+pub const OUTPUT_FILES: [&str; 14] = [
     "summary.csv",
     "distribution.csv",
     "states.csv",
     "blocs.csv",
+    "given.csv",
+    "scenario.json",
+    "membership.csv",
     "runs.csv",
     "votes.csv",
     "tally.json",
@@ -439,13 +444,30 @@ fn contents(dir: &Path) -> Result<(Vec<String>, Vec<String>), ExportError> {
     Ok(names.into_iter().partition(is_leftover))
 }
 
-/// Stages the four table files of a batch (`summary.csv`, `distribution.csv`,
-/// `states.csv`, `blocs.csv`).
+/// Stages the table files of a batch computed from its tally
+/// (`summary.csv`, `distribution.csv`, `states.csv`, `blocs.csv`, and
+/// `given.csv` when it has a what-if condition).
 pub fn write_tables(out: &mut OutputDir, scenario: &Scenario, tally: &Tally) -> Result<(), ExportError> {
     write_csv(out, "summary.csv", &summary::header(), summary::rows(scenario, tally))?;
     write_csv(out, "distribution.csv", &distribution::HEADER, distribution::rows(scenario, tally))?;
     write_csv(out, "states.csv", &states::HEADER, states::rows(scenario, tally))?;
-    write_csv(out, "blocs.csv", &blocs::HEADER, blocs::rows(scenario, tally))
+    write_csv(out, "blocs.csv", &blocs::HEADER, blocs::rows(scenario, tally))?;
+    if tally.given.is_some() {
+        write_csv(out, "given.csv", &given::header(), given::rows(scenario, tally))?;
+    }
+    Ok(())
+}
+
+/// Stages what a batch simulated, for a notebook to need nothing else:
+/// `scenario.json` (`resolved`, what `ungasim check --resolved` prints for
+/// the scenario file with the batch's `--set`s and roster) and `membership.csv`.
+pub fn write_scenario(
+    out: &mut OutputDir,
+    scenario: &Scenario,
+    resolved: &serde_json::Value,
+) -> Result<(), ExportError> {
+    out.stage_json("scenario.json", resolved)?;
+    write_csv(out, "membership.csv", &membership::HEADER, membership::rows(scenario))
 }
 
 /// How [`write_batch`] ended.
@@ -462,19 +484,22 @@ pub enum Commit {
 }
 
 /// Writes a finished batch into `out`, the one sequence every command that
-/// writes a batch goes through: stages the four tables and `tally.json`
-/// (computed from `tally`), then `manifest.json`, and renames them into
-/// place, manifest last, removing the checkpoint. A `runs.csv` is staged
-/// by the caller before, if there is one. If `cancelled()` is true once
-/// everything is staged, nothing is renamed ([`Commit::Cancelled`]).
+/// writes a batch goes through: stages the tables (computed from `tally`),
+/// `scenario.json` (`resolved`) and `membership.csv`, `tally.json`, then
+/// `manifest.json`, and renames them into place, manifest last, removing
+/// the checkpoint. A `runs.csv` is staged by the caller before, if there
+/// is one. If `cancelled()` is true once everything is staged, nothing is
+/// renamed ([`Commit::Cancelled`]).
 pub fn write_batch(
     mut out: OutputDir,
     scenario: &Scenario,
+    resolved: &serde_json::Value,
     tally: &TallyFile,
     manifest: &Manifest,
     cancelled: impl FnOnce() -> bool,
 ) -> Result<Commit, ExportError> {
     write_tables(&mut out, scenario, &tally.tally)?;
+    write_scenario(&mut out, scenario, resolved)?;
     out.stage_json("tally.json", tally)?;
     manifest.write(&mut out)?;
     if cancelled() {
@@ -549,10 +574,12 @@ mod tests {
             (header_of(distribution::rows(&scenario, &tally).next().unwrap()), distribution::HEADER.join(",")),
             (header_of(states::rows(&scenario, &tally).next().unwrap()), states::HEADER.join(",")),
             (header_of(blocs::rows(&scenario, &tally).next().unwrap()), blocs::HEADER.join(",")),
+            (header_of(membership::rows(&scenario).next().unwrap()), membership::HEADER.join(",")),
         ];
         for (fields, header) in cases {
             assert_eq!(fields, header);
         }
+        assert_eq!(summary::rows(&scenario, &tally).next().unwrap().len(), summary::header().len());
         assert_eq!(runs::header(&scenario), runs::HEADER);
         assert_eq!(runs::row(&records[0], &scenario).len(), runs::HEADER.len());
     }

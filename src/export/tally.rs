@@ -33,6 +33,9 @@ pub struct Identity {
     pub runs: u64,
     /// The roster: `embedded`, or the calibrated roster directory.
     pub roster: String,
+    /// The what-if condition (`run --given`), normalised (`IND=no;EU=split`); null without one.
+    #[serde(default)]
+    pub given: Option<String>,
 }
 
 impl Identity {
@@ -147,6 +150,7 @@ mod tests {
             seed: 7,
             runs: 10,
             roster: "embedded".into(),
+            given: None,
         }
     }
 

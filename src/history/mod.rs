@@ -18,10 +18,12 @@
 //! everything else is strict, and every mistake is a [`HistoryError`]
 //! naming the file, line and column. The module also holds the embedded
 //! 2018-2020 roll calls ([`embedded_rollcalls`]) and the recorded outcomes
-//! of `data/tallies.csv` ([`recorded_tallies`]).
+//! of `data/tallies.csv` ([`recorded_tallies`]); [`record`] looks a
+//! proposal up in them.
 
 mod codes;
 mod read;
+pub mod record;
 #[cfg(test)]
 mod tests;
 

@@ -325,6 +325,9 @@ pub struct Scenario {
     pub uncertain: Vec<Uncertain>,
     /// Fixed votes.
     pub force: Vec<Force>,
+    /// A what-if condition of the batch (`run --given`), not of the file:
+    /// the runs meeting it are also tallied apart. The engine ignores it.
+    pub given: Option<crate::given::Condition>,
 }
 
 impl Scenario {
@@ -341,6 +344,30 @@ impl Scenario {
     /// Index of the proposal with this id.
     pub fn proposal_index(&self, id: &str) -> Option<usize> {
         self.proposals.iter().position(|p| p.id == id)
+    }
+
+    /// Whether the final stances can differ from run to run: with position
+    /// jitter, `[[uncertain]]` parameters or a series `like` they are
+    /// computed anew in every run; without, they are the same in every run
+    /// (and the engine computes them once).
+    pub fn stances_vary(&self) -> bool {
+        self.model.position_jitter > 0.0
+            || !self.uncertain.is_empty()
+            || self.proposals.iter().any(|p| p.draw.is_some())
+    }
+
+    /// Every state's vote on proposal `j` fixed by rule, roster order:
+    /// sponsors vote Yes, and a `[[force]]` entry wins over sponsorship;
+    /// `None` for a state that votes freely.
+    pub fn fixed_votes(&self, j: usize) -> Vec<Option<Vote>> {
+        let mut fixed = vec![None; self.states.len()];
+        for &s in &self.proposals[j].sponsors {
+            fixed[s] = Some(Vote::Yes);
+        }
+        for f in self.force.iter().filter(|f| f.proposal == j) {
+            fixed[f.state] = Some(f.vote);
+        }
+        fixed
     }
 
     /// Adds state `i` to bloc `b`; an error if it is a member already.

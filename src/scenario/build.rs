@@ -89,6 +89,7 @@ pub(super) fn build(
         proposals: Vec::new(),
         uncertain: Vec::new(),
         force: Vec::new(),
+        given: None,
     };
     let mut builder = Builder { source, scenario, roster };
     if let Some(model) = &raw.model {

@@ -27,7 +27,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use build::{DEFAULT_RUNS, NEW_BLOC_COHESION};
-pub use report::{describe, resolved_json};
+pub use report::{describe, resolved_document, resolved_json};
 pub use sweep::{FileSweep, sweep_of};
 
 /// A scenario mistake, located as precisely as the input allows.

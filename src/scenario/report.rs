@@ -96,6 +96,18 @@ pub fn resolved_json(scenario: &Scenario) -> Value {
     })
 }
 
+/// What `ungasim check --resolved` prints for `scenario`, built from the
+/// file's `text` (named `file` in errors): [`resolved_json`], with a
+/// `sweep` key when the file has a `[sweep]` table. Every batch writes it
+/// as `scenario.json`.
+pub fn resolved_document(scenario: &Scenario, text: &str, file: &str) -> Result<Value, super::ScenarioError> {
+    let mut json = resolved_json(scenario);
+    if let Some(sweep) = super::sweep_of(text, file)? {
+        json["sweep"] = sweep.to_json();
+    }
+    Ok(json)
+}
+
 /// A short human summary of what the scenario simulates, for `ungasim check`.
 pub fn describe(scenario: &Scenario) -> String {
     let iso3 = |i: usize| scenario.states[i].iso3.as_str();

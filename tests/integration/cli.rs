@@ -27,6 +27,7 @@ fn summary_header() -> Vec<String> {
             header.push(format!("{measure}_{statistic}"));
         }
     }
+    header.extend(["recorded_yes", "recorded_no", "recorded_abstain", "recorded_absent"].map(String::from));
     header
 }
 
@@ -66,14 +67,46 @@ fn proposals_of(table: &Table) -> Vec<&str> {
     seen
 }
 
-/// Checks the four table files and the manifest of a batch of `OEWG_2018`
-/// with `RUNS` runs against the interface.
+/// Checks the table files, `scenario.json`, `membership.csv` and the
+/// manifest of a batch of `OEWG_2018` with `RUNS` runs against the interface.
 fn assert_documented_tables(result: &ResultDir, per_run: bool) {
     assert_summary(&result.table("summary.csv"));
     assert_distribution(&result.table("distribution.csv"));
     assert_states(&result.table("states.csv"));
     assert_blocs(&result.table("blocs.csv"));
+    assert_scenario_files(result);
     assert_manifest(&result.manifest(), per_run);
+}
+
+/// `scenario.json` is what `check --resolved` prints, byte for byte;
+/// `membership.csv` holds the pairs `ungasim states --date` gives (an
+/// independent path through the roster), blocs in the scenario's order,
+/// members in roster order.
+fn assert_scenario_files(result: &ResultDir) {
+    let check = ungasim().args(["check", OEWG_2018, "--resolved"]).assert().success();
+    assert_eq!(result.read("scenario.json").as_bytes(), check.get_output().stdout, "scenario.json vs check --resolved");
+    let membership = result.table("membership.csv");
+    assert_eq!(membership.header, header("bloc,iso3,name"));
+    let roster = ungasim().args(["states", "--date", "2018-12-05"]).assert().success();
+    let roster = Table::parse(&text(&roster.get_output().stdout));
+    let iso3 = roster.column("iso3");
+    let mut expected = BTreeSet::new();
+    for (state, blocs) in iso3.iter().zip(roster.column("blocs")) {
+        expected.extend(blocs.split(';').filter(|b| !b.is_empty()).map(|b| (b.to_string(), state.to_string())));
+    }
+    let pairs: Vec<(String, String)> = membership.rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    assert_eq!(pairs.iter().cloned().collect::<BTreeSet<_>>(), expected, "membership.csv vs states --date");
+    assert_eq!(pairs.len(), expected.len(), "membership.csv repeats a pair");
+    let resolved: serde_json::Value = serde_json::from_str(&result.read("scenario.json")).unwrap();
+    let bloc_order: Vec<&str> =
+        resolved["blocs"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
+    let position = |pair: &(String, String)| {
+        let bloc = bloc_order.iter().position(|b| *b == pair.0).unwrap();
+        (bloc, iso3.iter().position(|s| *s == pair.1).unwrap())
+    };
+    assert!(pairs.windows(2).all(|w| position(&w[0]) < position(&w[1])), "membership.csv is not in bloc, roster order");
+    let eu = membership.rows.iter().find(|r| r[0] == "EU").unwrap();
+    assert_eq!(eu[2], "European Union");
 }
 
 fn assert_summary(summary: &Table) {
@@ -81,6 +114,10 @@ fn assert_summary(summary: &Table) {
     assert_eq!(summary.column("proposal"), PROPOSALS);
     assert!(summary.column("runs").iter().all(|r| *r == RUNS.to_string()));
     assert_probabilities(summary, "summary.csv", &["p_adopted", "p_adopted_lo", "p_adopted_hi", "p_consensus"]);
+    // Both texts are recorded roll calls (data/tallies.csv).
+    let recorded: Vec<Vec<&str>> =
+        summary.rows.iter().map(|r| r[r.len() - 4..].iter().map(String::as_str).collect()).collect();
+    assert_eq!(recorded, [["119", "46", "14", "14"], ["138", "12", "16", "27"]]);
     for row in &summary.rows {
         let p = |column| row[summary.index(column)].parse::<f64>().unwrap();
         assert!(p("p_adopted_lo") <= p("p_adopted") && p("p_adopted") <= p("p_adopted_hi"), "summary.csv {row:?}");
@@ -112,23 +149,37 @@ fn assert_distribution(distribution: &Table) {
 }
 
 fn assert_states(states: &Table) {
-    assert_eq!(states.header, header("proposal,iso3,name,group,p_yes,p_no,p_abstain,p_absent,p_decisive"));
+    assert_eq!(
+        states.header,
+        header("proposal,iso3,name,group,p_yes,p_no,p_abstain,p_absent,p_decisive,p_tipping,recorded_vote")
+    );
     assert_eq!(states.rows.len(), STATES * PROPOSALS.len());
     assert_eq!(proposals_of(states), PROPOSALS);
     assert_eq!(states.column("iso3").into_iter().collect::<BTreeSet<_>>().len(), STATES);
-    assert_probabilities(states, "states.csv", &["p_yes", "p_no", "p_abstain", "p_absent", "p_decisive"]);
+    assert_probabilities(states, "states.csv", &["p_yes", "p_no", "p_abstain", "p_absent", "p_decisive", "p_tipping"]);
     for row in &states.rows {
         let total: f64 = row[4..8].iter().map(|p| p.parse::<f64>().unwrap()).sum();
         assert!((total - 1.0).abs() < 5e-6, "states.csv: the four vote probabilities of {row:?} sum to {total}");
     }
+    // Every run with a vote has exactly one tipping point.
+    for proposal in PROPOSALS {
+        let tipping: f64 = (states.rows.iter().filter(|r| r[0] == proposal))
+            .map(|r| r[states.index("p_tipping")].parse::<f64>().unwrap())
+            .sum();
+        assert!((tipping - 1.0).abs() < 1e-3, "states.csv: P(tipping) of {proposal} sums to {tipping}");
+    }
+    let recorded = states.column("recorded_vote");
+    assert!(recorded.iter().all(|v| ["yes", "no", "abstain", "absent"].contains(v)), "states.csv recorded_vote");
+    let usa = states.rows.iter().find(|r| r[0] == "A/RES/73/27" && r[1] == "USA").unwrap();
+    assert_eq!(usa[states.index("recorded_vote")], "no");
 }
 
 fn assert_blocs(blocs: &Table) {
-    assert_eq!(blocs.header, header("proposal,bloc,members,agreement_mean,p_majority_yes"));
+    assert_eq!(blocs.header, header("proposal,bloc,members,agreement_mean,p_swing,p_majority_yes"));
     assert_eq!(proposals_of(blocs), PROPOSALS);
     assert!(blocs.rows.iter().any(|r| r[..3] == ["A/RES/73/27", "EU", "28"]), "blocs.csv: no 28-member EU in 2018");
     assert!(blocs.column("members").iter().all(|m| m.parse::<usize>().is_ok_and(|m| (1..=STATES).contains(&m))));
-    assert_probabilities(blocs, "blocs.csv", &["agreement_mean", "p_majority_yes"]);
+    assert_probabilities(blocs, "blocs.csv", &["agreement_mean", "p_swing", "p_majority_yes"]);
 }
 
 fn assert_manifest(manifest: &serde_json::Value, per_run: bool) {

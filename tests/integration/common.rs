@@ -19,9 +19,17 @@ pub const EU_SPLIT_2018: &str = "scenarios/eu-split-2018.toml";
 /// Member states in the embedded roster.
 pub const STATES: usize = 193;
 
-/// What `run` writes without `--per-run`, sorted.
-pub const TABLE_FILES: [&str; 6] =
-    ["blocs.csv", "distribution.csv", "manifest.json", "states.csv", "summary.csv", "tally.json"];
+/// What `run` writes without `--per-run`, `--per-state` or `--given`, sorted.
+pub const TABLE_FILES: [&str; 8] = [
+    "blocs.csv",
+    "distribution.csv",
+    "manifest.json",
+    "membership.csv",
+    "scenario.json",
+    "states.csv",
+    "summary.csv",
+    "tally.json",
+];
 
 /// Manifest fields that describe how a batch ran, not what it computed.
 pub const EXECUTION_FIELDS: [&str; 5] = ["threads", "started", "finished", "wall_seconds", "command_line"];

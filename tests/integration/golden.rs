@@ -21,7 +21,16 @@ use std::fs;
 
 const SCENARIO: &str = "tests/golden/tiny.toml";
 const EXPECTED_DIR: &str = "tests/golden/tiny";
-const FILES: [&str; 6] = ["blocs.csv", "distribution.csv", "runs.csv", "states.csv", "summary.csv", "tally.json"];
+const FILES: [&str; 8] = [
+    "blocs.csv",
+    "distribution.csv",
+    "membership.csv",
+    "runs.csv",
+    "scenario.json",
+    "states.csv",
+    "summary.csv",
+    "tally.json",
+];
 
 #[test]
 fn tiny_scenario_output_is_pinned() {

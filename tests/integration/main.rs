@@ -2,6 +2,7 @@
 //!
 //! Paths are relative to the package root, where `cargo test` runs them.
 
+mod analytics;
 mod backtest;
 mod calibration;
 mod cli;

@@ -1,6 +1,7 @@
 //! `ungasim merge` (issue 6): the shards of a batch merge into exactly the
-//! unsharded batch's directory, and everything that is not the shards of
-//! one batch is refused in one line naming the directory and the field,
+//! unsharded batch's directory (`scenario.json`, `membership.csv` and, with
+//! `--given`, `given.csv` included), and everything that is not the shards
+//! of one batch is refused in one line naming the directory and the field,
 //! with nothing written.
 
 use crate::common::{EU_SPLIT_2018, OEWG_2018, assert_same_batch, dir_files, run_command, temp_dir, text, ungasim};
@@ -29,7 +30,11 @@ fn merge(dirs: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
 #[test]
 fn merged_shards_are_the_unsharded_batch_byte_for_byte() {
     let tmp = temp_dir();
-    for (scenario, args) in [(EU_SPLIT_2018, &["--per-run", "--per-state"][..]), (OEWG_2018, &[][..])] {
+    let cases = [
+        (EU_SPLIT_2018, &["--per-run", "--per-state", "--given", "DEU=no"][..]),
+        (OEWG_2018, &["--given", "BRA=abstain", "--given", "EU=united"][..]),
+    ];
+    for (scenario, args) in cases {
         let whole = tmp.path().join("whole");
         run_command(scenario, &whole, &[&["--runs", RUNS][..], args].concat()).assert().success();
         let parts = shards(scenario, tmp.path(), "shard", args);
@@ -37,6 +42,9 @@ fn merged_shards_are_the_unsharded_batch_byte_for_byte() {
         // In any order.
         merge(&[&parts[2], &parts[0], &parts[1]], &merged).success();
         assert_same_batch(&whole, &merged, &format!("{scenario} {args:?}: merged shards vs the whole batch"));
+        for name in ["given.csv", "scenario.json", "membership.csv"] {
+            assert!(merged.join(name).is_file(), "{scenario}: the merge wrote no {name}");
+        }
         for dir in [&whole, &merged] {
             fs::remove_dir_all(dir).unwrap();
         }
@@ -83,6 +91,7 @@ fn anything_but_the_shards_of_one_batch_is_refused_naming_directory_and_field() 
     let other_seed = shards(EU_SPLIT_2018, root, "seed", &["--seed", "74"]);
     let other_set = shards(EU_SPLIT_2018, root, "set", &["--set", "model.noise_scale=0.9"]);
     let other_scenario = shards(OEWG_2018, root, "oewg", &[]);
+    let other_given = shards(EU_SPLIT_2018, root, "given", &["--given", "DEU=no"]);
     let other_runs = root.join("runs");
     run_command(EU_SPLIT_2018, &other_runs, &["--runs", "5002", "--shard", "2/3"]).assert().success();
 
@@ -116,6 +125,7 @@ fn anything_but_the_shards_of_one_batch_is_refused_naming_directory_and_field() 
         (vec![a, &other_seed[1], c], vec!["seed2", "seed", "74", "73"]),
         (vec![a, &other_set[1], c], vec!["set2", "overrides", "noise_scale"]),
         (vec![a, &other_scenario[1], c], vec!["oewg2", "scenario_sha256"]),
+        (vec![a, &other_given[1], c], vec!["given2", "`given`", "DEU=no", "null"]),
         (vec![a, &other_runs, c], vec!["runs", "5002", "5001"]),
         (vec![a, &version, c], vec!["version", "tool_version", "0.0.9"]),
         (vec![a, &roster, c], vec!["roster", "my_roster"]),

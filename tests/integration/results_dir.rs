@@ -96,8 +96,8 @@ fn every_csv_file_has_its_header_even_without_rows() {
     assert_eq!(read("runs.csv"), "run,proposal,yes,no,abstain,absent,outcome\n");
     for (name, header) in [
         ("summary.csv", "proposal,runs,p_adopted,p_adopted_lo,p_adopted_hi,p_consensus,yes_mean,"),
-        ("states.csv", "proposal,iso3,name,group,p_yes,p_no,p_abstain,p_absent,p_decisive\n"),
-        ("blocs.csv", "proposal,bloc,members,agreement_mean,p_majority_yes\n"),
+        ("states.csv", "proposal,iso3,name,group,p_yes,p_no,p_abstain,p_absent,p_decisive,p_tipping,recorded_vote\n"),
+        ("blocs.csv", "proposal,bloc,members,agreement_mean,p_swing,p_majority_yes\n"),
     ] {
         assert!(read(name).starts_with(header), "{name} does not start with its header");
     }
@@ -116,6 +116,7 @@ fn settings(out: &Path, runs: u64, force: bool) -> RunSettings {
         threads: 2,
         out: Some(out.to_path_buf()),
         overrides: Vec::new(),
+        given: Vec::new(),
         roster: None,
         per_run: true,
         per_state: false,

@@ -26,6 +26,8 @@ fn settings(out: &Path, threads: usize, resume: bool) -> RunSettings {
         threads,
         out: Some(out.to_path_buf()),
         overrides: Vec::new(),
+        // A what-if condition: its tally is checkpointed and resumed with the rest.
+        given: vec!["EU=split".into()],
         roster: None,
         per_run: true,
         per_state: true,
@@ -85,13 +87,14 @@ fn a_checkpoint_of_another_batch_is_refused_and_kept() {
     assert!(session(&out, 2, Some(9_000)).expect("stopped").checkpoint);
     let checkpoint = fs::read(out.join(".checkpoint.json")).unwrap();
     let runs = RUNS.to_string();
-    let base = ["--runs", runs.as_str(), "--per-run", "--resume"];
-    let cases: [(&str, &[&str], &[&str]); 5] = [
+    let base = ["--runs", runs.as_str(), "--per-run", "--resume", "--given", "EU=split"];
+    let cases: [(&str, &[&str], &[&str]); 6] = [
         (EU_SPLIT_2018, &["--seed", "74"], &["seed", "73", "74"]),
         (OEWG_2018, &[], &["scenario_sha256"]),
         (EU_SPLIT_2018, &["--set", "model.noise_scale=0.9"], &["overrides"]),
         (EU_SPLIT_2018, &["--shard", "1/2"], &["runs 0..30001", "--shard"]),
         (EU_SPLIT_2018, &["--set", "scenario.runs=5"], &["overrides"]),
+        (EU_SPLIT_2018, &["--given", "DEU=no"], &["given", "EU=split;DEU=no"]),
     ];
     for (scenario, extra, expected) in cases {
         let args = [&base[..], extra].concat();
@@ -103,7 +106,11 @@ fn a_checkpoint_of_another_batch_is_refused_and_kept() {
         }
         assert_eq!(fs::read(out.join(".checkpoint.json")).unwrap(), checkpoint, "a refusal changed the checkpoint");
     }
-    let without_per_run = run_command(EU_SPLIT_2018, &out, &["--runs", &runs, "--resume"]).assert().code(1);
+    let without_given =
+        run_command(EU_SPLIT_2018, &out, &["--runs", &runs, "--per-run", "--per-state", "--resume"]).assert().code(1);
+    assert!(text(&without_given.get_output().stderr).contains("its given is \"EU=split\", this command's null"));
+    let without_per_run =
+        run_command(EU_SPLIT_2018, &out, &["--runs", &runs, "--resume", "--given", "EU=split"]).assert().code(1);
     assert!(text(&without_per_run.get_output().stderr).contains("--per-run"));
     // The checkpoint was made with --per-state (votes.csv), `base` is without it.
     let without_per_state = run_command(EU_SPLIT_2018, &out, &base).assert().code(1);

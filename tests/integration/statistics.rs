@@ -16,8 +16,10 @@
 //!   joint Yes / No counts), against `adopted` and `consensus`;
 //! - the whole distribution of each count and of the margin, against the
 //!   histograms (Dvoretzky-Kiefer-Wolfowitz bound on the CDF);
-//! - P(decisive) of single states (the same programme without the state),
-//!   against `decisive`;
+//! - P(decisive | present) of single states (the same programme without
+//!   the state), against `decisive`;
+//! - P(tipping point) of every state (Poisson-binomials of the voters
+//!   before and after it in the stance order), against `tipping`;
 //! - the influence rounds themselves (rounds = 0 against rounds = 5 under
 //!   strong conformity);
 //! - `[[uncertain]]` attendance by conditioning (linear in a_i), and
@@ -542,10 +544,13 @@ fn count_distributions_match_the_exact_pmfs() {
     checks.assert_passed("count distributions");
 }
 
-/// Required test 5: P(decisive) on the close simple-majority vote. State i
-/// is decisive iff the others' Yes - No is 0 or +1 (then i's Yes passes it,
-/// yes + 1 > no, and i's No does not, yes <= no + 1), whatever i itself votes; the exact value comes
-/// from the joint distribution without i. Within 4.5 binomial SEs.
+/// Required test 5: P(decisive | present) on the close simple-majority
+/// vote. State i is decisive iff the others' Yes - No is 0 or +1 (then i's
+/// Yes passes it, yes + 1 > no, and i's No does not, yes <= no + 1),
+/// whatever i itself votes; the exact value comes from the joint
+/// distribution without i, which does not depend on i's presence, so it is
+/// also the share of decisive runs among the runs with i present. Within
+/// 4.5 binomial SEs of those runs.
 #[test]
 fn decisiveness_on_a_close_vote() {
     let mut checks = Checks::default();
@@ -561,10 +566,11 @@ fn decisiveness_on_a_close_vote() {
             others.remove(i);
             let decisive = YesNo::new(&others).probability(|yes, no| yes == no || yes == no + 1);
             assert!(decisive > 0.01, "{}: P(decisive) of {iso3} is only {decisive}", case.label(j));
+            let present = tally.runs - tally.state_votes[i][Vote::Absent as usize];
             checks.frequency(
-                || format!("{}: {iso3} P(decisive)", case.label(j)),
+                || format!("{}: {iso3} P(decisive | present)", case.label(j)),
                 tally.decisive[i],
-                tally.runs,
+                present,
                 decisive,
             );
         }
@@ -761,4 +767,91 @@ fn bloc_space_rounds_equal_direct_rounds() {
             }
         }
     }
+}
+
+/// P(tipping point) of every state on every proposal. Without jitter the
+/// order of the voters is fixed: sponsors and states forced to Yes first
+/// (roster order), then the others by the oracle's final stance, highest
+/// first, then states forced to No; and each state votes (Yes or No)
+/// independently with probability v_i = P(Yes) + P(No). The state at
+/// position r is the tipping point iff it votes and, with B voters before
+/// it and A after it, B + 1 = k(B + 1 + A), k(V) the fewest Yes of V
+/// voters that pass the text (from [`passes`], not the engine's rule). B
+/// and A are independent Poisson-binomials, so
+/// P = v_i sum over b, a of P(B = b) P(A = a) [b + 1 = k(b + 1 + a)].
+/// Within 4.5 binomial SEs (see [`Checks::frequency`]).
+#[test]
+fn tipping_point_frequencies() {
+    let mut checks = Checks::default();
+    for case in cases() {
+        for (j, tally, probs) in case.proposals() {
+            let sc = &case.sc;
+            let proposal = &sc.proposals[j];
+            let stances = influence_rounds(sc, &initial_stances(sc, j));
+            let mut fixed: Vec<Option<Vote>> = vec![None; sc.states.len()];
+            for &k in &proposal.sponsors {
+                fixed[k] = Some(Vote::Yes);
+            }
+            for f in sc.force.iter().filter(|f| f.proposal == j) {
+                fixed[f.state] = Some(f.vote);
+            }
+            let group = |i: usize| match fixed[i] {
+                Some(Vote::Yes) => 0,
+                Some(Vote::No) => 2,
+                _ => 1,
+            };
+            let mut order: Vec<usize> = (0..sc.states.len()).collect();
+            order.sort_by(|&a, &b| {
+                let by_stance =
+                    if group(a) == 1 { stances[b].total_cmp(&stances[a]) } else { std::cmp::Ordering::Equal };
+                group(a).cmp(&group(b)).then(by_stance).then(a.cmp(&b))
+            });
+            let voting: Vec<f64> = order.iter().map(|&i| probs[i][0] + probs[i][1]).collect();
+            let n = voting.len();
+            let fewest: Vec<Option<usize>> =
+                (0..=n).map(|v| (0..=v).find(|&k| passes(proposal.majority, proposal.consensus, k, v - k))).collect();
+            // P(tipping) of each state, in the order.
+            let tipping: Vec<f64> = (0..n)
+                .map(|r| {
+                    let before = poisson_binomial(voting[..r].iter().copied());
+                    let after = poisson_binomial(voting[r + 1..].iter().copied());
+                    let mut p = 0.0;
+                    for (b, pb) in before.iter().enumerate() {
+                        for (a, pa) in after.iter().enumerate() {
+                            if fewest[b + 1 + a] == Some(b + 1) {
+                                p += pb * pa;
+                            }
+                        }
+                    }
+                    voting[r] * p
+                })
+                .collect();
+            let total: f64 = tipping.iter().sum();
+            // States whose stances the oracle and the engine may order
+            // differently by rounding (equal positions, say) are compared as
+            // a block: that one of a contiguous block tips the vote does not
+            // depend on the order within it.
+            let mut r = 0;
+            while r < n {
+                let mut end = r + 1;
+                while end < n
+                    && group(order[r]) == 1
+                    && group(order[end]) == 1
+                    && stances[order[end - 1]] - stances[order[end]] < 1e-9
+                {
+                    end += 1;
+                }
+                let block = &order[r..end];
+                let names: Vec<&str> = block.iter().map(|&i| sc.states[i].iso3.as_str()).collect();
+                let what = || format!("{}: {} P(tipping)", case.label(j), names.join("+"));
+                let count = block.iter().map(|&i| tally.tipping[i]).sum();
+                checks.frequency(what, count, tally.runs, tipping[r..end].iter().sum());
+                r = end;
+            }
+            // Every run with a voter has exactly one tipping point.
+            let nobody: f64 = voting.iter().map(|v| 1.0 - v).product();
+            assert!((total + nobody - 1.0).abs() < 1e-9, "{}: P(tipping) sums to {total}", case.label(j));
+        }
+    }
+    checks.assert_passed("tipping point");
 }
