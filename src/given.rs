@@ -267,7 +267,7 @@ mod tests {
             ("states.EU=yes", "unknown state `EU`"),
             ("blocs.IND=yes", "unknown bloc `IND`"),
             ("ind=no", "unknown state or bloc `ind`; did you mean `IND`?"),
-            ("IND=No", "`No` is not what a state can do; expected one of `yes`"),
+            ("IND=No", "`No` is not what a state can do; did you mean `no`?"),
             ("EMPTY=yes", "the bloc EMPTY has no members on 2018-12-05"),
         ];
         for (spec, expected) in cases {
