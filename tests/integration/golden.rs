@@ -63,3 +63,74 @@ fn tiny_scenario_output_is_pinned() {
         differences.join("\n")
     );
 }
+
+/// Digests of the shipped scenarios' outputs: `LABEL FILE SHA-256` per line.
+const SHIPPED_DIGESTS: &str = "tests/golden/shipped.sha256";
+
+/// Runs of each shipped case: enough that every state votes on every
+/// proposal hundreds of times (a single flipped vote changes `votes.csv`).
+const SHIPPED_RUNS: &str = "1500";
+
+/// The shipped cases: every scenario under `scenarios/` as written, plus the
+/// 2018 scenario through each path of the engine that the files alone do not
+/// take (normal noise; no jitter, so stances fixed for the batch; one
+/// proposal; an uncertain noise scale, so per-run band factors).
+fn shipped_cases() -> Vec<(String, String, Vec<String>)> {
+    let mut cases: Vec<(String, String, Vec<String>)> = ["scenarios", "scenarios/history"]
+        .iter()
+        .flat_map(|dir| crate::common::toml_files(dir))
+        .map(|path| (path.clone(), path, Vec::new()))
+        .collect();
+    let base = "scenarios/oewg-vs-gge-2018.toml";
+    for (label, sets) in [
+        ("normal-noise", &["model.noise=\"normal\""][..]),
+        ("no-jitter", &["model.position_jitter=0"][..]),
+        ("rounds-0", &["model.rounds=0"][..]),
+        ("rounds-1-conformity-0.9", &["model.rounds=1", "model.conformity=0.9"][..]),
+    ] {
+        cases.push((format!("{base}+{label}"), base.into(), sets.iter().map(|s| s.to_string()).collect()));
+    }
+    cases
+}
+
+/// Speed work changes no result: the outputs of every shipped scenario
+/// (`--per-run --per-state`, so every vote of every run) hash to the
+/// digests pinned before the engine was optimised. Regenerate only with a
+/// deliberate change, as for [`tiny_scenario_output_is_pinned`].
+#[test]
+fn shipped_scenarios_output_is_pinned() {
+    use sha2::{Digest, Sha256};
+    let mut lines = Vec::new();
+    for (label, scenario, sets) in shipped_cases() {
+        let mut args = vec!["--runs", SHIPPED_RUNS, "--per-run", "--per-state", "--threads", "2"];
+        for set in &sets {
+            args.extend(["--set", set.as_str()]);
+        }
+        let result = ResultDir::run(&scenario, &args);
+        for (name, bytes) in result.csv_files() {
+            let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            lines.push(format!("{label} {name} {digest}"));
+        }
+    }
+    let actual = lines.join("\n") + "\n";
+    let path = package_path(SHIPPED_DIGESTS);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        fs::write(&path, &actual).unwrap();
+        eprintln!("UPDATE_GOLDEN=1: rewrote {SHIPPED_DIGESTS}; review the diff before committing it");
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{SHIPPED_DIGESTS}: {e}"));
+    let differences: Vec<String> = expected
+        .lines()
+        .zip(actual.lines())
+        .filter(|(e, a)| e != a)
+        .map(|(e, a)| format!("  expected {e}\n  found    {a}"))
+        .collect();
+    assert!(
+        differences.is_empty() && expected.lines().count() == actual.lines().count(),
+        "the shipped scenarios no longer write the pinned output ({SHIPPED_DIGESTS}):\n{}\n({} lines expected, {} found)",
+        differences.join("\n"),
+        expected.lines().count(),
+        actual.lines().count()
+    );
+}
