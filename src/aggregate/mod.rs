@@ -561,10 +561,10 @@ impl Recorder {
         decisive[Vote::Absent as usize] = false;
         let facts = RunFacts { decisive, tipping, blocs: &self.bloc_runs };
         self.tally.proposals[j].record(votes, &facts);
-        if let (Some(condition), Some(given)) = (&self.given, &mut self.tally.given) {
-            if condition.holds(votes.votes, |b| self.bloc_runs[b].counts) {
-                given[j].record(votes, &facts);
-            }
+        if let (Some(condition), Some(given)) = (&self.given, &mut self.tally.given)
+            && condition.holds(votes.votes, |b| self.bloc_runs[b].counts)
+        {
+            given[j].record(votes, &facts);
         }
     }
 }

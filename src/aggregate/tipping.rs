@@ -34,8 +34,8 @@ pub struct Ranking {
     /// [`key`], from the first run seen; a walk along it finds the tipping
     /// point, no selection needed.
     sorted: Option<Vec<usize>>,
-    /// Scratch: the keys of the free voters of a run.
-    keys: Vec<u128>,
+    /// Scratch: the stance keys ([`descending`]) of the free voters of a run.
+    keys: Vec<u64>,
 }
 
 impl Ranking {
@@ -93,15 +93,28 @@ impl Ranking {
             }
             unreachable!("the free voters number at least {nth}");
         }
-        // The keys of the free voters (Yes and No are the votes 0 and 1),
-        // written branch-free; then an O(V) selection.
+        Some(self.nth_by_selection(votes, stances, nth))
+    }
+
+    /// The `nth` (1-based) free voter by [`key`]: an O(V) selection
+    /// (`select_nth_unstable`) of the nth stance among the free voters'
+    /// ([`descending`] bits, 64-bit keys), then, among the voters with that
+    /// stance, the one its place falls on in roster order.
+    fn nth_by_selection(&mut self, votes: &[Vote], stances: &[f64], nth: usize) -> usize {
+        // Yes and No are the votes 0 and 1; written branch-free.
+        let voters = || {
+            (stances.iter().zip(votes).zip(&self.free))
+                .map(|((&stance, &vote), &free)| (descending(stance), free & ((vote as u8) < 2)))
+        };
         let mut len = 0;
-        for (i, ((&vote, &stance), &free)) in votes.iter().zip(stances).zip(&self.free).enumerate() {
-            self.keys[len] = key(stance, i);
-            len += usize::from(free) & usize::from((vote as u8) < 2);
+        for (key, voting) in voters() {
+            self.keys[len] = key;
+            len += usize::from(voting);
         }
-        let (_, kth, _) = self.keys[..len].select_nth_unstable(nth - 1);
-        Some(*kth as u64 as usize)
+        let (before, &mut kth, _) = self.keys[..len].select_nth_unstable(nth - 1);
+        let ahead = before.iter().filter(|&&key| key < kth).count();
+        let same = voters().enumerate().filter(|&(_, (key, voting))| voting && key == kth);
+        same.map(|(i, _)| i).nth(nth - ahead - 1).expect("the selected stance is some voter's")
     }
 }
 
@@ -206,7 +219,11 @@ mod tests {
         // simple majority, 50 under two thirds.
         assert_eq!(counts, [38, 37, 37, 38]);
         let two_thirds = Rule { majority: Majority::TwoThirds, consensus: false };
-        for stances in [coarse, near] {
+        // All equal (one bucket), and infinite stances (no finite width).
+        let equal = vec![0.5; n];
+        let infinite: Vec<f64> = (0..n).map(|i| [f64::INFINITY, -1.0, f64::NEG_INFINITY, 3.0][i % 4]).collect();
+        let spread: Vec<f64> = (0..n).map(|i| ((i * 7919 % 150) as f64).powi(3) * 1e-3).collect();
+        for stances in [coarse, near, equal, infinite, spread] {
             let mut sorted: Vec<usize> = (0..n).filter(|i| i % 2 == 0).collect();
             sorted.sort_by(|&a, &b| stances[b].total_cmp(&stances[a]).then(a.cmp(&b)));
             for vary in [true, false] {

@@ -25,7 +25,8 @@
 use super::Inputs;
 use crate::model::Scenario;
 
-/// Proposals handled together in the innermost loops (local accumulators).
+/// Proposals handled together in the innermost loops (local accumulators):
+/// one AVX vector of stances.
 const LANES: usize = 4;
 
 /// Compressed rows: `items[start[r]..start[r + 1]]` belong to row `r`.
@@ -82,27 +83,28 @@ pub(super) struct Network {
 }
 
 /// Per-run weights of the network: `keep[i] = 1 - lambda_i` (1 for a state
-/// without pull), `weight[s]` = lambda_i w_s / W_i per source, and per bloc
+/// without pull), per source (index in the stance buffer, lambda_i w_s / W_i), and per bloc
 /// without a leader the non-zero entries of its rows of G and H, as
 /// (index in the stance buffer, weight).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Weights {
     keep: Vec<f64>,
-    weight: Vec<f64>,
+    sources: Vec<(u32, f64)>,
     bloc_rows: Rows<(u32, f64)>,
     /// Per bloc, the members' common `keep` when they all share one (the
     /// usual case), so the kept term is that times the mean stance.
     bloc_keep: Vec<Option<f64>>,
 }
 
-/// Buffers of [`Network::run`]: stances of states then blocs, `(n + blocs) * m`
-/// each, and the blocs' kept term.
+/// Buffers of [`Network::run`]: stances of states then blocs for up to
+/// [`LANES`] proposals, the blocs' kept term, and (with more proposals than
+/// that) a group of proposals' initial stances.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Buffers {
-    /// After [`Network::run`], y(R) in the first `n * m` values.
-    pub(super) current: Vec<f64>,
+    current: Vec<f64>,
     next: Vec<f64>,
     kept: Vec<f64>,
+    group: Vec<f64>,
 }
 
 impl Network {
@@ -146,16 +148,24 @@ impl Network {
         }
     }
 
-    /// Empty buffers sized for `m` proposals.
+    /// Empty buffers for `m` proposals.
     pub(super) fn buffers(&self, m: usize) -> Buffers {
-        let size = (self.states + self.bloc_leader.len()) * m;
-        Buffers { current: vec![0.0; size], next: vec![0.0; size], kept: vec![0.0; self.bloc_leader.len() * m] }
+        let (width, blocs) = (m.min(LANES), self.bloc_leader.len());
+        let size = (self.states + blocs) * width;
+        let group = self.states * width;
+        Buffers {
+            current: vec![0.0; size],
+            next: vec![0.0; size],
+            kept: vec![0.0; blocs * width],
+            group: vec![0.0; group],
+        }
     }
 
     /// The weights under `inputs` (cohesion and conformity may vary by run).
     pub(super) fn weights(&self, inputs: &Inputs, out: &mut Weights) {
         out.keep.resize(self.states, 1.0);
-        out.weight.resize(self.sources.items.len(), 0.0);
+        out.sources.clear();
+        out.sources.extend(self.source_index.iter().map(|&index| (index, 0.0)));
         for i in 0..self.states {
             let range = self.sources.range(i);
             let raw = |s: &Source| match *s {
@@ -167,12 +177,12 @@ impl Network {
             if total > 0.0 {
                 out.keep[i] = 1.0 - lambda;
                 for s in range {
-                    out.weight[s] = lambda * raw(&self.sources.items[s]) / total;
+                    out.sources[s].1 = lambda * raw(&self.sources.items[s]) / total;
                 }
             } else {
                 // No bloc and no tie (or all weights zero): the state keeps y0.
                 out.keep[i] = 1.0;
-                out.weight[range].fill(0.0);
+                out.sources[range].iter_mut().for_each(|(_, w)| *w = 0.0);
             }
         }
         out.bloc_keep.clear();
@@ -199,7 +209,7 @@ impl Network {
             let share = 1.0 / members.len().max(1) as f64;
             for &i in members {
                 let range = self.sources.range(i as usize);
-                for (source, w) in self.sources.items[range.clone()].iter().zip(&out.weight[range]) {
+                for (source, (_, w)) in self.sources.items[range.clone()].iter().zip(&out.sources[range]) {
                     let column = match *source {
                         Source::Bloc(c) => c as usize,
                         Source::Tie(k, _) => {
@@ -219,165 +229,184 @@ impl Network {
         }
     }
 
-    /// Runs `rounds` rounds for `m` proposals at once from `initial` (y0,
-    /// `n * m`); the result is in `buffers.current[..n * m]`.
-    pub(super) fn run(&self, rounds: u32, m: usize, weights: &Weights, initial: &[f64], buffers: &mut Buffers) {
-        // Compile the loops for the common numbers of proposals, so the
-        // per-proposal inner loops have constant trip counts.
-        match m {
-            1 => self.run_width::<1>(rounds, m, weights, initial, buffers),
-            2 => self.run_width::<2>(rounds, m, weights, initial, buffers),
-            3 => self.run_width::<3>(rounds, m, weights, initial, buffers),
-            4 => self.run_width::<4>(rounds, m, weights, initial, buffers),
-            _ => self.run_width::<0>(rounds, m, weights, initial, buffers),
-        }
-    }
-
-    /// [`Network::run`] with `m` known at compile time as `M` (0: not known).
-    fn run_width<const M: usize>(
+    /// Runs `rounds` rounds for `m` proposals from `initial` (y0,
+    /// proposal-major `[j * n + i]`), and writes y(R) into `stances`, also
+    /// proposal-major (each proposal's stances contiguous for the vote).
+    ///
+    /// Proposals go through [`LANES`] at a time, as rows of one stance per
+    /// proposal (state-major, so one source read serves them all). Each
+    /// proposal's numbers are computed alone, so the grouping changes no bit.
+    #[inline(always)]
+    pub(super) fn run(
         &self,
         rounds: u32,
         m: usize,
         weights: &Weights,
         initial: &[f64],
         buffers: &mut Buffers,
+        stances: &mut [f64],
     ) {
-        let m = if M > 0 { M } else { m };
-        let (n, blocs) = (self.states, self.bloc_leader.len());
-        let Buffers { current, next, kept } = buffers;
-        current[..n * m].copy_from_slice(initial);
+        let n = self.states;
         if rounds == 0 {
+            stances.copy_from_slice(initial);
             return;
         }
-        self.initial_bloc_stances::<M>(m, weights, initial, current, kept);
+        let mut group = std::mem::take(&mut buffers.group);
+        for j0 in (0..m).step_by(LANES) {
+            let width = (m - j0).min(LANES);
+            let rows = &mut group[..n * width];
+            for (a, column) in initial[j0 * n..(j0 + width) * n].chunks_exact(n).enumerate() {
+                for (row, &y0) in rows.chunks_exact_mut(width).zip(column) {
+                    row[a] = y0;
+                }
+            }
+            self.run_group(rounds, width, weights, rows, buffers, &mut stances[j0 * n..(j0 + width) * n]);
+        }
+        buffers.group = group;
+    }
+
+    /// [`Network::run`] for `width` <= [`LANES`] proposals, compiled for each width.
+    #[inline(always)]
+    fn run_group(
+        &self,
+        rounds: u32,
+        width: usize,
+        weights: &Weights,
+        initial: &[f64],
+        buffers: &mut Buffers,
+        stances: &mut [f64],
+    ) {
+        match width {
+            1 => self.run_width::<1>(rounds, weights, initial, buffers, stances),
+            2 => self.run_width::<2>(rounds, weights, initial, buffers, stances),
+            3 => self.run_width::<3>(rounds, weights, initial, buffers, stances),
+            4 => self.run_width::<4>(rounds, weights, initial, buffers, stances),
+            _ => {}
+        }
+    }
+
+    /// The rounds (at least one) for `M` proposals, every stance buffer
+    /// seen as rows of `M` (one row per state, then one per bloc).
+    #[inline(always)]
+    fn run_width<const M: usize>(
+        &self,
+        rounds: u32,
+        weights: &Weights,
+        initial: &[f64],
+        buffers: &mut Buffers,
+        stances: &mut [f64],
+    ) {
+        let n = self.states;
+        let size = (n + self.bloc_leader.len()) * M;
+        let initial = initial.as_chunks::<M>().0;
+        let mut current = buffers.current[..size].as_chunks_mut::<M>().0;
+        let mut next = buffers.next[..size].as_chunks_mut::<M>().0;
+        let kept = buffers.kept[..self.bloc_leader.len() * M].as_chunks_mut::<M>().0;
+        current[..n].copy_from_slice(initial);
+        self.initial_bloc_stances(weights, initial, current, kept);
         for _ in 1..rounds {
             for &k in &self.tracked {
-                self.update_state::<M>(k as usize, m, weights, initial, current, next);
+                next[k as usize] = self.update_state(k as usize, weights, initial, current);
             }
-            self.update_blocs::<M>(m, weights, kept, current, next);
-            std::mem::swap(current, next);
+            self.update_blocs(weights, kept, current, next);
+            std::mem::swap(&mut current, &mut next);
         }
-        for i in 0..n {
-            self.update_state::<M>(i, m, weights, initial, current, next);
+        for (i, out) in next[..n].iter_mut().enumerate() {
+            *out = self.update_state(i, weights, initial, current);
         }
-        current[..n * m].copy_from_slice(&next[..n * m]);
-        debug_assert_eq!(current.len(), (n + blocs) * m);
+        for (j, column) in stances.chunks_exact_mut(n).enumerate() {
+            for (y, row) in column.iter_mut().zip(&next[..n]) {
+                *y = row[j];
+            }
+        }
     }
 
     /// One pass over the memberships: S(0) (members' mean of y0, or the
     /// leader's y0) after the state stances, and the blocs' kept term
     /// mean (1 - lambda_i) y0_i.
+    #[inline(always)]
     fn initial_bloc_stances<const M: usize>(
         &self,
-        m: usize,
         weights: &Weights,
-        initial: &[f64],
-        current: &mut [f64],
-        kept: &mut [f64],
+        initial: &[[f64; M]],
+        current: &mut [[f64; M]],
+        kept: &mut [[f64; M]],
     ) {
-        let m = if M > 0 { M } else { m };
-        let stances = &mut current[self.states * m..];
-        for (b, (out, kept)) in stances.chunks_exact_mut(m).zip(kept.chunks_exact_mut(m)).enumerate() {
+        let blocs = &mut current[self.states..];
+        for (b, (out, kept)) in blocs.iter_mut().zip(kept.iter_mut()).enumerate() {
             if let Some(leader) = self.bloc_leader[b] {
-                out.copy_from_slice(&initial[leader as usize * m..][..m]);
+                *out = initial[leader as usize];
                 continue;
             }
             let members = self.bloc_members.row(b);
             let share = 1.0 / members.len().max(1) as f64;
-            for j0 in (0..m).step_by(LANES) {
-                let width = (m - j0).min(LANES);
-                let (mut sum, mut kept_sum) = ([0.0; LANES], [0.0; LANES]);
-                let common_keep = weights.bloc_keep[b];
-                for &i in members {
-                    let stances = &initial[i as usize * m + j0..][..width];
-                    if common_keep.is_some() {
-                        for (s, y) in sum.iter_mut().zip(stances) {
-                            *s += y;
-                        }
-                    } else {
-                        let keep = weights.keep[i as usize];
-                        for ((s, k), y) in sum.iter_mut().zip(&mut kept_sum).zip(stances) {
-                            *s += y;
-                            *k += keep * y;
-                        }
-                    }
-                }
-                if let Some(keep) = common_keep {
-                    kept_sum = sum.map(|s| keep * s);
-                }
-                for (o, s) in out[j0..j0 + width].iter_mut().zip(sum) {
-                    *o = s * share;
-                }
-                for (o, s) in kept[j0..j0 + width].iter_mut().zip(kept_sum) {
-                    *o = s * share;
+            let mut sum = [0.0; M];
+            for &i in members {
+                let y0 = &initial[i as usize];
+                for j in 0..M {
+                    sum[j] += y0[j];
                 }
             }
+            *out = sum.map(|s| s * share);
+            *kept = match weights.bloc_keep[b] {
+                Some(keep) => sum.map(|s| (keep * s) * share),
+                None => {
+                    let mut kept_sum = [0.0; M];
+                    for &i in members {
+                        let (keep, y0) = (weights.keep[i as usize], &initial[i as usize]);
+                        for j in 0..M {
+                            kept_sum[j] += keep * y0[j];
+                        }
+                    }
+                    kept_sum.map(|s| s * share)
+                }
+            };
         }
     }
 
-    /// y_i(t+1) = (1 - lambda_i) y0_i + sum over sources of weight x stance(t), into `next`.
+    /// y_i(t+1) = (1 - lambda_i) y0_i + sum over sources of weight x stance(t).
+    #[inline(always)]
     fn update_state<const M: usize>(
         &self,
         i: usize,
-        m: usize,
         weights: &Weights,
-        initial: &[f64],
-        current: &[f64],
-        next: &mut [f64],
-    ) {
-        let m = if M > 0 { M } else { m };
-        let range = self.sources.range(i);
-        let sources = self.source_index[range.clone()].iter().copied().zip(weights.weight[range].iter().copied());
+        initial: &[[f64; M]],
+        current: &[[f64; M]],
+    ) -> [f64; M] {
         let keep = weights.keep[i];
-        let base = initial[i * m..][..m].iter().map(|y0| keep * y0);
-        mix::<M>(m, base, sources, current, &mut next[i * m..][..m]);
+        mix(initial[i].map(|y0| keep * y0), &weights.sources[self.sources.range(i)], current)
     }
 
     /// S(t+1) in bloc space: kept + G S(t) + H y_tracked(t) for blocs without
     /// a leader; the leader's (already updated) stance for the others.
+    #[inline(always)]
     fn update_blocs<const M: usize>(
         &self,
-        m: usize,
         weights: &Weights,
-        kept: &[f64],
-        current: &[f64],
-        next: &mut [f64],
+        kept: &[[f64; M]],
+        current: &[[f64; M]],
+        next: &mut [[f64; M]],
     ) {
-        let m = if M > 0 { M } else { m };
         let n = self.states;
         for b in 0..self.bloc_leader.len() {
-            let out = n * m + b * m;
-            if let Some(leader) = self.bloc_leader[b] {
-                next.copy_within(leader as usize * m..(leader as usize + 1) * m, out);
-            } else {
-                let row = weights.bloc_rows.row(b).iter().copied();
-                mix::<M>(m, kept[b * m..][..m].iter().copied(), row, current, &mut next[out..][..m]);
-            }
+            next[n + b] = match self.bloc_leader[b] {
+                Some(leader) => next[leader as usize],
+                None => mix(kept[b], weights.bloc_rows.row(b), current),
+            };
         }
     }
 }
 
-/// `out[j] = base[j] + sum over (index, w) of w * stances[index * m + j]`,
-/// for `m` proposals (`M` when known at compile time), with local accumulators.
-fn mix<const M: usize>(
-    m: usize,
-    base: impl Iterator<Item = f64> + Clone,
-    sources: impl Iterator<Item = (u32, f64)> + Clone,
-    stances: &[f64],
-    out: &mut [f64],
-) {
-    let m = if M > 0 { M } else { m };
-    for j0 in (0..m).step_by(LANES) {
-        let width = (m - j0).min(LANES);
-        let mut acc = [0.0; LANES];
-        for (a, b) in acc.iter_mut().zip(base.clone().skip(j0).take(width)) {
-            *a = b;
+/// `base + sum over (index, w) of w * stances[index]`, lane by lane, summed
+/// in the sources' order.
+#[inline(always)]
+fn mix<const M: usize>(base: [f64; M], sources: &[(u32, f64)], stances: &[[f64; M]]) -> [f64; M] {
+    let mut acc = base;
+    for &(index, w) in sources {
+        let y = &stances[index as usize];
+        for j in 0..M {
+            acc[j] += w * y[j];
         }
-        for (index, w) in sources.clone() {
-            for (a, y) in acc.iter_mut().zip(&stances[index as usize * m + j0..][..width]) {
-                *a += w * y;
-            }
-        }
-        out[j0..j0 + width].copy_from_slice(&acc[..width]);
     }
+    acc
 }

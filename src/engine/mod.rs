@@ -5,10 +5,12 @@
 //! [`Engine::run`] simulates run `r` from its own random stream and hands
 //! each proposal's votes to a sink.
 
+mod draws;
 mod influence;
 pub mod noise;
 pub mod rng;
 pub mod rule;
+pub mod simd;
 
 use crate::model::registry::Recompute;
 use crate::model::{Noise, ParamPath, Scenario, Vote};
@@ -200,10 +202,12 @@ pub struct Workspace {
     /// Network weights and band factors under `inputs`.
     weights: Weights,
     band_factor: Vec<f64>,
-    /// The run's jittered positions.
-    position: Vec<f64>,
+    /// The run's (jittered) positions, dimension-major: `columns[d * n + i]`.
+    columns: Vec<f64>,
     /// The run's `[[uncertain]]` draws, in the scenario's order.
     draws: Vec<f64>,
+    /// The run's standard normals for the jitter, state-major like `position`.
+    normals: Vec<f64>,
     scratch: Scratch,
 }
 
@@ -220,18 +224,18 @@ impl Workspace {
 struct Scratch {
     /// The gradient 2 s_j (p_j - q_j) of the proposal at hand's stance in x.
     slope: Vec<f64>,
-    /// y0, state-major `[i * m + j]`.
+    /// y0, proposal-major `[j * n + i]`.
     initial: Vec<f64>,
-    /// The influence rounds' buffers; y(R) in `network.current[..n * m]`.
+    /// The influence rounds' buffers.
     network: Buffers,
+    /// y(R), proposal-major `[j * n + i]`: every state's final stance on
+    /// each proposal, contiguous per proposal.
+    stances: Vec<f64>,
     /// exp((tau_i + y_i) / sigma) of the proposal at hand (logistic noise).
     exp: Vec<f64>,
     /// Per state, 2^32 times P(No), P(No or Abstain), P(present): a uniform
     /// `u32` below the first votes No, and so on; at or above the last, absent.
     thresholds: Vec<[f64; 3]>,
-    /// y(R) of the proposal at hand, roster order (a contiguous copy of its
-    /// column of `network.current`).
-    stance: Vec<f64>,
     votes: Vec<Vote>,
 }
 
@@ -311,11 +315,12 @@ impl Engine {
         if !scenario.stances_vary() {
             let mut scratch = engine.workspace().scratch;
             let run_inputs = engine.base_run_inputs();
-            engine.stances_into(&run_inputs, &engine.base.position, &mut scratch);
+            let columns = engine.columns(&engine.base.position);
+            engine.stances_into(&run_inputs, &columns, &mut scratch);
             let (thresholds, stances) = (0..engine.proposals())
                 .map(|j| {
                     engine.thresholds(&run_inputs, j, &mut scratch);
-                    (scratch.thresholds.clone(), scratch.stance.clone())
+                    (scratch.thresholds.clone(), scratch.stances[j * n..][..n].to_vec())
                 })
                 .unzip();
             engine.fixed = Some(Fixed { thresholds, stances });
@@ -343,9 +348,8 @@ impl Engine {
     /// in the stance is random. Lets tests check the influence rounds exactly.
     pub fn stances(&self) -> Vec<Vec<f64>> {
         let mut scratch = self.workspace().scratch;
-        self.stances_into(&self.base_run_inputs(), &self.base.position, &mut scratch);
-        let m = self.proposals();
-        (0..m).map(|j| (0..self.states).map(|i| scratch.network.current[i * m + j]).collect()).collect()
+        self.stances_into(&self.base_run_inputs(), &self.columns(&self.base.position), &mut scratch);
+        scratch.stances.chunks_exact(self.states).map(<[f64]>::to_vec).collect()
     }
 
     /// Fresh scratch buffers for [`Engine::run`].
@@ -355,15 +359,16 @@ impl Engine {
             inputs: self.base.clone(),
             weights: self.base_weights.clone(),
             band_factor: self.base_band_factor.clone(),
-            position: self.base.position.clone(),
+            columns: self.columns(&self.base.position),
             draws: vec![0.0; self.uncertain.len()],
+            normals: vec![0.0; self.base.position.len()],
             scratch: Scratch {
                 slope: vec![0.0; self.dims],
                 initial: vec![0.0; n * m],
                 network: self.network.buffers(m),
+                stances: vec![0.0; n * m],
                 exp: vec![0.0; n],
                 thresholds: vec![[0.0; 3]; n],
-                stance: vec![0.0; n],
                 votes: vec![Vote::Absent; n],
             },
         }
@@ -371,8 +376,34 @@ impl Engine {
 
     /// Simulates run `run`: every proposal, in order, handed to `sink`
     /// (with the run's `[[uncertain]]` draws, recorded as they are made: no
-    /// extra random number is drawn).
-    pub fn run(&self, run: u64, ws: &mut Workspace, mut sink: impl FnMut(ProposalVotes<'_>)) {
+    /// extra random number is drawn). Runs on [`simd::path`].
+    pub fn run(&self, run: u64, ws: &mut Workspace, sink: impl FnMut(ProposalVotes<'_>)) {
+        self.run_on(simd::path(), run, ws, sink);
+    }
+
+    /// [`Engine::run`] on the compiled `path` (the baseline if this
+    /// processor cannot run it): the same numbers on every path.
+    pub fn run_on(&self, path: simd::Path, run: u64, ws: &mut Workspace, sink: impl FnMut(ProposalVotes<'_>)) {
+        #[cfg(target_arch = "x86_64")]
+        if path == simd::Path::Avx2 && path.available() {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { self.run_avx2(run, ws, sink) };
+        }
+        let _ = path;
+        self.run_inline(run, ws, sink);
+    }
+
+    /// [`Engine::run_inline`] compiled with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn run_avx2(&self, run: u64, ws: &mut Workspace, sink: impl FnMut(ProposalVotes<'_>)) {
+        self.run_inline(run, ws, sink);
+    }
+
+    /// The body of [`Engine::run`], inlined (with the loops it calls) into
+    /// each compiled path.
+    #[inline(always)]
+    fn run_inline(&self, run: u64, ws: &mut Workspace, mut sink: impl FnMut(ProposalVotes<'_>)) {
         let mut rng = rng::run_rng(self.seed, run);
         let uncertain = !self.uncertain.is_empty() || !self.text_draws.is_empty();
         if uncertain {
@@ -406,23 +437,20 @@ impl Engine {
         let inputs = run_inputs.inputs;
         let scratch = &mut ws.scratch;
         if self.fixed.is_none() {
-            let jittered = inputs.position_jitter > 0.0;
-            if jittered {
+            let jitter = (inputs.position_jitter > 0.0).then(|| {
                 rng::enter(&mut rng, Phase::Jitter);
-                for (x, &x0) in ws.position.iter_mut().zip(&inputs.position) {
-                    let z: f64 = StandardNormal.sample(&mut rng);
-                    *x = x0 + inputs.position_jitter * z;
-                }
-            }
-            let position = if jittered { &ws.position } else { &inputs.position };
-            self.stances_into(&run_inputs, position, scratch);
+                draws::normals(&mut rng, &mut ws.normals);
+                (inputs.position_jitter, &ws.normals[..])
+            });
+            self.columns_into(&inputs.position, jitter, &mut ws.columns);
+            self.stances_into(&run_inputs, &ws.columns, scratch);
         }
         for j in 0..self.proposals() {
             let (thresholds, stances) = match &self.fixed {
-                Some(fixed) => (&fixed.thresholds[j], &fixed.stances[j]),
+                Some(fixed) => (&fixed.thresholds[j][..], &fixed.stances[j][..]),
                 None => {
                     self.thresholds(&run_inputs, j, scratch);
-                    (&scratch.thresholds, &scratch.stance)
+                    (&scratch.thresholds[..], &scratch.stances[j * self.states..][..self.states])
                 }
             };
             rng::enter(&mut rng, Phase::Votes(j));
@@ -446,9 +474,36 @@ impl Engine {
         }
     }
 
-    /// Initial stances of every proposal, then the influence rounds; y(R) in `scratch.network.current`.
-    fn stances_into(&self, run: &RunInputs<'_>, position: &[f64], scratch: &mut Scratch) {
-        let (k, m) = (self.dims, self.proposals());
+    /// The positions `position` (state-major), moved by `sigma_x z` when
+    /// `jitter` is `Some((sigma_x, z))` (z state-major too), dimension-major.
+    #[inline(always)]
+    fn columns_into(&self, position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
+        let (n, k) = (self.states, self.dims);
+        for (d, column) in columns.chunks_exact_mut(n).enumerate() {
+            let x0 = position[d..].iter().step_by(k);
+            match jitter {
+                Some((sigma, z)) => {
+                    for ((x, &x0), &z) in column.iter_mut().zip(x0).zip(z[d..].iter().step_by(k)) {
+                        *x = x0 + sigma * z;
+                    }
+                }
+                None => column.iter_mut().zip(x0).for_each(|(x, &x0)| *x = x0),
+            }
+        }
+    }
+
+    /// The positions `position` (state-major) dimension-major, unmoved.
+    fn columns(&self, position: &[f64]) -> Vec<f64> {
+        let mut columns = vec![0.0; position.len()];
+        self.columns_into(position, None, &mut columns);
+        columns
+    }
+
+    /// Initial stances of every proposal from the positions' `columns` (see
+    /// [`Engine::columns_into`]), then the influence rounds; y(R) in `scratch.stances`.
+    #[inline(always)]
+    fn stances_into(&self, run: &RunInputs<'_>, columns: &[f64], scratch: &mut Scratch) {
+        let (n, k, m) = (self.states, self.dims, self.proposals());
         let inputs = run.inputs;
         for j in 0..m {
             let p = &inputs.proposal_position[j * k..(j + 1) * k];
@@ -462,26 +517,29 @@ impl Engine {
             let slope = &scratch.slope;
             let intercept = s * (q.iter().map(|q| q * q).sum::<f64>() - p.iter().map(|p| p * p).sum::<f64>());
             let capacity_pull = inputs.capacity_weight * inputs.capacity_building[j];
-            let states = position.chunks_exact(k).zip(&inputs.capacity).zip(&self.sponsor_pull[j]);
-            for (y0, ((x, capacity), pull)) in scratch.initial[j..].iter_mut().step_by(m).zip(states) {
-                let spatial: f64 = x.iter().zip(slope).map(|(x, a)| x * a).sum();
-                *y0 = spatial + intercept + capacity_pull * (1.0 - capacity) + inputs.tie_weight * pull;
+            // Dimension by dimension over all states: the terms of sum_d x_d a_d
+            // (from -0, as `Iterator::sum`), in order, with contiguous loads.
+            let y0 = &mut scratch.initial[j * n..][..n];
+            y0.fill(-0.0);
+            for (x, &a) in columns.chunks_exact(n).zip(slope) {
+                for (y, &x) in y0.iter_mut().zip(x) {
+                    *y += x * a;
+                }
+            }
+            for ((y, capacity), pull) in y0.iter_mut().zip(&inputs.capacity).zip(&self.sponsor_pull[j]) {
+                *y = *y + intercept + capacity_pull * (1.0 - capacity) + inputs.tie_weight * pull;
             }
         }
-        self.network.run(self.rounds, m, run.weights, &scratch.initial, &mut scratch.network);
+        let network = &mut scratch.network;
+        self.network.run(self.rounds, m, run.weights, &scratch.initial, network, &mut scratch.stances);
     }
 
-    /// Vote thresholds of proposal `j` from the stances in
-    /// `scratch.network.current`, whose column `j` it copies into `scratch.stance`.
+    /// Vote thresholds of proposal `j` from its stances in `scratch.stances`.
+    #[inline(always)]
     fn thresholds(&self, run: &RunInputs<'_>, j: usize, scratch: &mut Scratch) {
-        let m = self.proposals();
         let inputs = run.inputs;
         let sigma = inputs.noise_scale;
-        for (stance, &y) in scratch.stance.iter_mut().zip(scratch.network.current[j..self.states * m].iter().step_by(m))
-        {
-            *stance = y;
-        }
-        let stances = scratch.stance.iter();
+        let stances = scratch.stances[j * self.states..][..self.states].iter();
         match self.noise {
             Noise::Logistic => {
                 // Separate branch-free passes over contiguous buffers, so that the

@@ -592,10 +592,10 @@ proptest! {
         let Some(resolved) = check_scenario(BASE, &sets) else { return Ok(()) };
         // The last `--set` of a [model] number is what the model holds.
         let last = sets.last().expect("one --set");
-        if let Some((field, value)) = last.split_once('=').and_then(|(p, v)| Some((p.trim().strip_prefix("model.")?, v))) {
-            if let (Ok(x), Some(held)) = (value.trim().parse::<f64>(), resolved["model"][field].as_f64()) {
-                prop_assert_eq!(held, x, "--set {}", last);
-            }
+        if let Some((field, value)) = last.split_once('=').and_then(|(p, v)| Some((p.trim().strip_prefix("model.")?, v)))
+            && let (Ok(x), Some(held)) = (value.trim().parse::<f64>(), resolved["model"][field].as_f64())
+        {
+            prop_assert_eq!(held, x, "--set {}", last);
         }
     }
 }
