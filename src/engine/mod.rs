@@ -607,6 +607,52 @@ mod tests {
                         [[proposals]]\nid = \"P\"\nposition = [0.5, 0.0]\nsponsors = [\"RUS\"]\n\
                         [[proposals]]\nid = \"Q\"\nposition = [-0.3, 0.4]\n";
 
+    /// Everything the sink sees in runs 0..20 on `path`, as bits.
+    fn sink_bits(engine: &Engine, path: simd::Path) -> Vec<(Vec<u8>, Vec<u64>, [u32; 4])> {
+        let mut seen = Vec::new();
+        let mut ws = engine.workspace();
+        for run in 0..20 {
+            engine.run_on(path, run, &mut ws, |v| {
+                let votes = v.votes.iter().map(|&vote| vote as u8).collect();
+                seen.push((votes, v.stances.iter().map(|y| y.to_bits()).collect(), v.counts));
+            });
+        }
+        seen
+    }
+
+    /// The AVX2 build and the baseline compute the same bits, for 1 to 7
+    /// proposals (each width of the influence rounds, and groups of them),
+    /// both noises, jitter, an uncertain cohesion (weights per run) and a
+    /// state whose conformity differs from its blocs' (no common keep).
+    #[test]
+    fn every_compiled_path_gives_the_same_bits() {
+        if !simd::Path::Avx2.available() {
+            eprintln!("no AVX2 on this processor: only the baseline path exists");
+            return;
+        }
+        let proposal = |j: usize| {
+            format!(
+                "[[proposals]]\nid = \"P{j}\"\nposition = [{}, {}]\nsalience = 2.5\nsponsors = [\"RUS\"]\n",
+                0.1 * j as f64 - 0.3,
+                0.2 - 0.05 * j as f64
+            )
+        };
+        let uncertain = "[[uncertain]]\nparam = \"blocs.EU.cohesion\"\ndist = \"uniform\"\nlow = 0.1\nhigh = 0.9\n";
+        for proposals in 1..=7 {
+            for noise in ["logistic", "normal"] {
+                let text = format!(
+                    "[scenario]\nname = \"s\"\n[model]\nnoise = \"{noise}\"\nrounds = 4\n\
+                     [states.FRA]\nconformity = 0.9\n{}{uncertain}",
+                    (0..proposals).map(proposal).collect::<String>()
+                );
+                let engine = Engine::new(&crate::scenario::parse(&text, "s.toml", &[]).unwrap());
+                let (baseline, avx2) = (sink_bits(&engine, simd::Path::Baseline), sink_bits(&engine, simd::Path::Avx2));
+                assert_eq!(baseline.len(), 20 * proposals);
+                assert!(baseline == avx2, "{proposals} proposals, {noise} noise: the paths differ");
+            }
+        }
+    }
+
     /// Every proposal's stances as the sink sees them in run `run`.
     fn sink_stances(engine: &Engine, run: u64) -> Vec<Vec<f64>> {
         let mut seen = Vec::new();
