@@ -3,6 +3,8 @@
 # installs the notebook's Python dependencies (examples/requirements.txt)
 # into a fresh virtual environment, then runs every cell with
 # `jupyter nbconvert --execute` against the release binary.
+# Then checks the NumPy peer of the engine against it on two shipped
+# scenarios (bench/peer_numpy.py --check, numpy from the same venv).
 # Needs python3 with venv and pip, and network access to PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +27,9 @@ assert not errors and not unrun, f"errors {errors}, cells not run {unrun}"
 assert images >= 2, f"expected the two charts, found {images} images"
 print(f"notebook.sh: {len(cells)} code cells ran, {images} charts drawn")
 PY
+# The NumPy peer and the engine agree on the mean tallies (full table only on failure).
+for scenario in scenarios/oewg-vs-gge-2018.toml scenarios/cybercrime-2019.toml; do
+    out=$("$WORK/venv/bin/python" bench/peer_numpy.py --check --runs 20000 --ungasim "$BIN" --scenario "$scenario" 2>&1) ||
+        { echo "$out" >&2; exit 1; }
+    echo "${out##*$'\n'}"
+done
