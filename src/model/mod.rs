@@ -52,7 +52,9 @@ pub struct ModelParams {
 }
 
 impl Default for ModelParams {
-    /// The defaults documented in the README (the INTERFACE.md example values).
+    /// Fallback values for a roster without a calibration; a calibrated roster
+    /// (the embedded one) replaces `abstain_band`, `conformity`, `rounds` and
+    /// `tie_weight` with its fitted values, which the README documents.
     fn default() -> ModelParams {
         ModelParams {
             noise: Noise::Logistic,
