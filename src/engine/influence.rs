@@ -383,12 +383,12 @@ impl Network {
     #[inline(always)]
     fn four_at_a_time<'a, const M: usize>(
         &self,
-        task: impl Fn(usize) -> Mix<'a, M>,
+        task: impl Fn(usize) -> ([f64; M], &'a [(u32, f64)]),
         stances: &[[f64; M]],
         mut done: impl FnMut(usize, [f64; M]),
     ) {
         for group in self.led_by_members.chunks(4) {
-            let tasks: [Mix<'_, M>; 4] =
+            let tasks: [([f64; M], &[(u32, f64)]); 4] =
                 std::array::from_fn(|q| group.get(q).map_or(([0.0; M], &[][..]), |&b| task(b as usize)));
             let results = mix4(tasks, stances);
             for (&b, result) in group.iter().zip(results) {
@@ -430,14 +430,11 @@ impl Network {
     }
 }
 
-/// What [`mix`] sums: a base and its weighted sources (index in the stance buffer, weight).
-type Mix<'a, const M: usize> = ([f64; M], &'a [(u32, f64)]);
-
 /// [`mix`] of four (base, sources) at once: their sums advance together,
 /// one source of each in turn, so that each waits less on its own previous
 /// addition; each sum still adds its sources in their order.
 #[inline(always)]
-fn mix4<const M: usize>(tasks: [Mix<'_, M>; 4], stances: &[[f64; M]]) -> [[f64; M]; 4] {
+fn mix4<const M: usize>(tasks: [([f64; M], &[(u32, f64)]); 4], stances: &[[f64; M]]) -> [[f64; M]; 4] {
     let mut acc = tasks.map(|(base, _)| base);
     let longest = tasks.iter().map(|(_, sources)| sources.len()).max().unwrap_or(0);
     for t in 0..longest {
