@@ -80,13 +80,6 @@ pub(super) struct Network {
     tracked: Vec<u32>,
     /// Position of a tracked state in `tracked`, by state.
     tracked_position: Vec<Option<u32>>,
-    /// Per bloc, its members as sources of weight 1 (1 y = y exactly, so
-    /// summing them with [`mix`] adds the stances themselves).
-    member_sources: Rows<(u32, f64)>,
-    /// The blocs without a leader, largest first: the order in which their
-    /// sums go through [`mix4`] four at a time, so that sums of similar
-    /// length advance together.
-    led_by_members: Vec<u32>,
 }
 
 /// Per-run weights of the network: `keep[i] = 1 - lambda_i` (1 for a state
@@ -152,15 +145,6 @@ impl Network {
             tie_weight: scenario.ties.iter().map(|t| t.weight).collect(),
             tracked,
             tracked_position,
-            member_sources: Rows::from_rows(
-                scenario.blocs.iter().map(|b| b.members.iter().map(|&i| (i as u32, 1.0)).collect::<Vec<_>>()),
-            ),
-            led_by_members: {
-                let mut blocs: Vec<u32> =
-                    (0..scenario.blocs.len() as u32).filter(|&b| scenario.blocs[b as usize].leader.is_none()).collect();
-                blocs.sort_by_key(|&b| std::cmp::Reverse(scenario.blocs[b as usize].members.len()));
-                blocs
-            },
         }
     }
 
@@ -348,52 +332,35 @@ impl Network {
         current: &mut [[f64; M]],
         kept: &mut [[f64; M]],
     ) {
-        let n = self.states;
-        for (b, leader) in self.bloc_leader.iter().enumerate() {
-            if let Some(leader) = leader {
-                current[n + b] = initial[*leader as usize];
+        let blocs = &mut current[self.states..];
+        for (b, (out, kept)) in blocs.iter_mut().zip(kept.iter_mut()).enumerate() {
+            if let Some(leader) = self.bloc_leader[b] {
+                *out = initial[leader as usize];
+                continue;
             }
-        }
-        self.four_at_a_time(
-            |b| ([0.0; M], self.member_sources.row(b)),
-            initial,
-            |b, sum| {
-                let members = self.bloc_members.row(b);
-                let share = 1.0 / members.len().max(1) as f64;
-                current[n + b] = sum.map(|s| s * share);
-                kept[b] = match weights.bloc_keep[b] {
-                    Some(keep) => sum.map(|s| (keep * s) * share),
-                    None => {
-                        let mut kept_sum = [0.0; M];
-                        for &i in members {
-                            let (keep, y0) = (weights.keep[i as usize], &initial[i as usize]);
-                            for j in 0..M {
-                                kept_sum[j] += keep * y0[j];
-                            }
+            let members = self.bloc_members.row(b);
+            let share = 1.0 / members.len().max(1) as f64;
+            let mut sum = [0.0; M];
+            for &i in members {
+                let y0 = &initial[i as usize];
+                for j in 0..M {
+                    sum[j] += y0[j];
+                }
+            }
+            *out = sum.map(|s| s * share);
+            *kept = match weights.bloc_keep[b] {
+                Some(keep) => sum.map(|s| (keep * s) * share),
+                None => {
+                    let mut kept_sum = [0.0; M];
+                    for &i in members {
+                        let (keep, y0) = (weights.keep[i as usize], &initial[i as usize]);
+                        for j in 0..M {
+                            kept_sum[j] += keep * y0[j];
                         }
-                        kept_sum.map(|s| s * share)
                     }
-                };
-            },
-        );
-    }
-
-    /// [`mix`] of `task(b)` (a base and its sources) for every bloc without
-    /// a leader, four at a time, each result handed to `done(b, result)`.
-    #[inline(always)]
-    fn four_at_a_time<'a, const M: usize>(
-        &self,
-        task: impl Fn(usize) -> ([f64; M], &'a [(u32, f64)]),
-        stances: &[[f64; M]],
-        mut done: impl FnMut(usize, [f64; M]),
-    ) {
-        for group in self.led_by_members.chunks(4) {
-            let tasks: [([f64; M], &[(u32, f64)]); 4] =
-                std::array::from_fn(|q| group.get(q).map_or(([0.0; M], &[][..]), |&b| task(b as usize)));
-            let results = mix4(tasks, stances);
-            for (&b, result) in group.iter().zip(results) {
-                done(b as usize, result);
-            }
+                    kept_sum.map(|s| s * share)
+                }
+            };
         }
     }
 
@@ -421,33 +388,13 @@ impl Network {
         next: &mut [[f64; M]],
     ) {
         let n = self.states;
-        for (b, leader) in self.bloc_leader.iter().enumerate() {
-            if let Some(leader) = leader {
-                next[n + b] = next[*leader as usize];
-            }
-        }
-        self.four_at_a_time(|b| (kept[b], weights.bloc_rows.row(b)), current, |b, y| next[n + b] = y);
-    }
-}
-
-/// [`mix`] of four (base, sources) at once: their sums advance together,
-/// one source of each in turn, so that each waits less on its own previous
-/// addition; each sum still adds its sources in their order.
-#[inline(always)]
-fn mix4<const M: usize>(tasks: [([f64; M], &[(u32, f64)]); 4], stances: &[[f64; M]]) -> [[f64; M]; 4] {
-    let mut acc = tasks.map(|(base, _)| base);
-    let longest = tasks.iter().map(|(_, sources)| sources.len()).max().unwrap_or(0);
-    for t in 0..longest {
-        for (acc, (_, sources)) in acc.iter_mut().zip(&tasks) {
-            if let Some(&(index, w)) = sources.get(t) {
-                let y = &stances[index as usize];
-                for j in 0..M {
-                    acc[j] += w * y[j];
-                }
-            }
+        for b in 0..self.bloc_leader.len() {
+            next[n + b] = match self.bloc_leader[b] {
+                Some(leader) => next[leader as usize],
+                None => mix(kept[b], weights.bloc_rows.row(b), current),
+            };
         }
     }
-    acc
 }
 
 /// `base + sum over (index, w) of w * stances[index]`, lane by lane, summed
