@@ -16,8 +16,9 @@
 //! memberships gives S(0) and the first term, R - 1 small dense steps give
 //! S(R-1) and the tracked stances, and one pass over the sources gives every
 //! y(R): O(memberships + ties) per run whatever R, instead of per round.
-//! All proposals of a run go through together (stances are state-major,
-//! `[i * m + j]`), so each source read serves every proposal. The direct
+//! Proposals go through up to [`LANES`] at a time, their stances as rows
+//! of one number per proposal (`[[f64; M]]` per state and bloc), so each
+//! source read serves every proposal of the group. The direct
 //! round-by-round computation is the reference of the integration tests
 //! (`tests/integration/statistics.rs`), which compare it with
 //! [`crate::engine::Engine::stances`] to 1e-12.
@@ -260,29 +261,16 @@ impl Network {
                     row[a] = y0;
                 }
             }
-            self.run_group(rounds, width, weights, rows, buffers, &mut stances[j0 * n..(j0 + width) * n]);
+            // One compiled body per width, so the lane loops have constant trip counts.
+            let out = &mut stances[j0 * n..(j0 + width) * n];
+            match width {
+                1 => self.run_width::<1>(rounds, weights, rows, buffers, out),
+                2 => self.run_width::<2>(rounds, weights, rows, buffers, out),
+                3 => self.run_width::<3>(rounds, weights, rows, buffers, out),
+                _ => self.run_width::<LANES>(rounds, weights, rows, buffers, out),
+            }
         }
         buffers.group = group;
-    }
-
-    /// [`Network::run`] for `width` <= [`LANES`] proposals, compiled for each width.
-    #[inline(always)]
-    fn run_group(
-        &self,
-        rounds: u32,
-        width: usize,
-        weights: &Weights,
-        initial: &[f64],
-        buffers: &mut Buffers,
-        stances: &mut [f64],
-    ) {
-        match width {
-            1 => self.run_width::<1>(rounds, weights, initial, buffers, stances),
-            2 => self.run_width::<2>(rounds, weights, initial, buffers, stances),
-            3 => self.run_width::<3>(rounds, weights, initial, buffers, stances),
-            4 => self.run_width::<4>(rounds, weights, initial, buffers, stances),
-            _ => {}
-        }
     }
 
     /// The rounds (at least one) for `M` proposals, every stance buffer

@@ -206,7 +206,7 @@ pub struct Workspace {
     columns: Vec<f64>,
     /// The run's `[[uncertain]]` draws, in the scenario's order.
     draws: Vec<f64>,
-    /// The run's standard normals for the jitter, state-major like `position`.
+    /// The run's standard normals for the jitter, state-major like `Inputs::position`.
     normals: Vec<f64>,
     scratch: Scratch,
 }
