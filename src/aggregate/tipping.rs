@@ -11,11 +11,20 @@
 //! nobody votes.
 //!
 //! Only the free voters (neither sponsoring nor forced) need ranking, and
-//! only the k-th of them needs finding: an O(V) selection
-//! (`select_nth_unstable`) over integer keys, not a sort; when the stances
-//! are the same in every run, a walk along their order, sorted once.
+//! only the k-th of them needs finding: an O(V) selection over integer
+//! keys, not a sort; when the stances are the same in every run, a walk
+//! along their order, sorted once.
+//!
+//! The selection starts from a guess: a window of keys around the last
+//! run's k-th stance. One branch-free pass counts the voters above the
+//! window and gathers those inside it (roster order); when the k-th falls
+//! inside, only the window (a dozen voters, typically) is ordered.
+//! Otherwise the whole selection runs. Either way the answer is the exact
+//! k-th voter: the last run only decides how much work finding it takes,
+//! so the result does not depend on which runs a thread saw before.
 
 use crate::engine::rule::Rule;
+use crate::engine::simd;
 use crate::model::{Scenario, Vote};
 
 /// The order of one proposal's voters, and the scratch that finding the
@@ -34,8 +43,47 @@ pub struct Ranking {
     /// [`key`], from the first run seen; a walk along it finds the tipping
     /// point, no selection needed.
     sorted: Option<Vec<usize>>,
-    /// Scratch: the stance keys ([`descending`]) of the free voters of a run.
+    /// Scratch: every state's stance in a run if it is a free voter, else NaN.
+    voters: Vec<f64>,
+    /// Scratch: the voters the selection runs on, roster order: their
+    /// stances and states.
+    chosen: Vec<(f64, u32)>,
+    /// Scratch: their keys, reordered by the selection.
     keys: Vec<u64>,
+    /// The guess of the next run's k-th stance: a window around it.
+    window: Window,
+}
+
+/// Stances within `half_width` of `centre`: where the k-th stance of the
+/// next run is looked for first (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Window {
+    centre: f64,
+    half_width: f64,
+}
+
+impl Window {
+    /// Windows holding more voters than this narrow, so that ordering the
+    /// window stays cheap.
+    const CROWDED: usize = 24;
+
+    /// Any start would do (only the first runs' misses depend on it).
+    const START: Window = Window { centre: 0.0, half_width: 0.1 };
+
+    /// The window for the next run, after a run whose k-th stance was
+    /// `kth`: centred on it, widened after a miss, narrowed when `inside`
+    /// voters crowded it (kept finite and non-zero, so that it can always
+    /// grow or shrink again).
+    fn next(self, kth: f64, hit: bool, inside: usize) -> Window {
+        let half_width = if !hit {
+            self.half_width * 4.0
+        } else if inside > Window::CROWDED {
+            self.half_width / 2.0
+        } else {
+            self.half_width
+        };
+        Window { centre: kth, half_width: half_width.clamp(1e-300, 1e300) }
+    }
 }
 
 impl Ranking {
@@ -57,7 +105,10 @@ impl Ranking {
             free: fixed.iter().map(Option::is_none).collect(),
             vary,
             sorted: None,
+            voters: vec![0.0; fixed.len()],
+            chosen: vec![(0.0, 0); fixed.len()],
             keys: vec![0; fixed.len()],
+            window: Window::START,
         }
     }
 
@@ -93,29 +144,90 @@ impl Ranking {
             }
             unreachable!("the free voters number at least {nth}");
         }
-        Some(self.nth_by_selection(votes, stances, nth))
+        #[cfg(target_arch = "x86_64")]
+        if simd::path() == simd::Path::Avx2 {
+            // SAFETY: the path is AVX2 only on a processor that has it.
+            return Some(unsafe { self.nth_avx2(votes, stances, nth, free_voting) });
+        }
+        Some(self.nth_by_selection(votes, stances, nth, free_voting))
     }
 
-    /// The `nth` (1-based) free voter by [`key`]: an O(V) selection
-    /// (`select_nth_unstable`) of the nth stance among the free voters'
-    /// ([`descending`] bits, 64-bit keys), then, among the voters with that
-    /// stance, the one its place falls on in roster order.
-    fn nth_by_selection(&mut self, votes: &[Vote], stances: &[f64], nth: usize) -> usize {
-        // Yes and No are the votes 0 and 1; written branch-free.
-        let voters = || {
-            (stances.iter().zip(votes).zip(&self.free))
-                .map(|((&stance, &vote), &free)| (descending(stance), free & ((vote as u8) < 2)))
-        };
-        let mut len = 0;
-        for (key, voting) in voters() {
-            self.keys[len] = key;
-            len += usize::from(voting);
-        }
-        let (before, &mut kth, _) = self.keys[..len].select_nth_unstable(nth - 1);
-        let ahead = before.iter().filter(|&&key| key < kth).count();
-        let same = voters().enumerate().filter(|&(_, (key, voting))| voting && key == kth);
-        same.map(|(i, _)| i).nth(nth - ahead - 1).expect("the selected stance is some voter's")
+    /// [`Ranking::nth_by_selection`] compiled with AVX2 (four stances a
+    /// step in its passes over the states; see [`simd`]).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn nth_avx2(&mut self, votes: &[Vote], stances: &[f64], nth: usize, free_voting: usize) -> usize {
+        self.nth_by_selection(votes, stances, nth, free_voting)
     }
+
+    /// The `nth` (1-based) of the `free_voting` free voters by [`key`]:
+    /// looked for first among those in the window (see the module
+    /// documentation), else among all of them, by an O(V) selection
+    /// (`select_nth_unstable`) on their [`descending`] keys; then, among
+    /// the voters with its stance, the one its place falls on in roster order.
+    #[inline(always)]
+    fn nth_by_selection(&mut self, votes: &[Vote], stances: &[f64], nth: usize, free_voting: usize) -> usize {
+        // Branch-free passes over contiguous arrays, which the compiler
+        // vectorises: the stances of the free voters (Yes and No are the
+        // votes 0 and 1), NaN for the others so that no comparison counts
+        // them, then their places against the window.
+        let voters = &mut self.voters[..stances.len()];
+        for (((voter, &stance), &vote), &free) in voters.iter_mut().zip(stances).zip(votes).zip(&self.free) {
+            *voter = if free & ((vote as u8) < 2) { stance } else { f64::NAN };
+        }
+        let Window { centre, half_width } = self.window;
+        let (low, high) = (centre - half_width, centre + half_width);
+        let (mut above, mut inside, mut below) = (0, 0, 0);
+        for &y in voters.iter() {
+            above += usize::from(y > high);
+            inside += usize::from((y >= low) & (y <= high));
+            below += usize::from(y < low);
+        }
+        // A stance that compares with nothing (NaN) leaves the three short
+        // of the voters: then the keys, which order every stance, decide.
+        let hit = above < nth && nth <= above + inside && above + inside + below == free_voting;
+        // The voters to select from, roster order: those in the window, or all.
+        let mut len = 0;
+        let states = voters.iter().zip(stances).zip(votes.iter().zip(&self.free));
+        for (i, ((&y, &stance), (&vote, &free))) in states.enumerate() {
+            self.chosen[len] = (stance, i as u32);
+            let take = if hit { (y >= low) & (y <= high) } else { free & ((vote as u8) < 2) };
+            len += usize::from(take);
+        }
+        let chosen = &self.chosen[..len];
+        let skipped = if hit { above } else { 0 };
+        let keys = &mut self.keys[..len];
+        for (key, &(stance, _)) in keys.iter_mut().zip(chosen.iter()) {
+            *key = descending(stance);
+        }
+        let (kth, ahead) = nth_key(keys, nth - skipped - 1);
+        let ahead = skipped + ahead;
+        // Every voter with the k-th key is among the chosen, in roster order.
+        let mut same = chosen.iter().filter(|&&(stance, _)| descending(stance) == kth);
+        let (stance, state) = *same.nth(nth - ahead - 1).expect("the selected stance is some voter's");
+        self.window = self.window.next(stance, hit, inside);
+        state as usize
+    }
+}
+
+/// The key at place `place` (0-based) of `keys` in ascending order, and
+/// how many keys are smaller. A few keys (a window's) are ranked by
+/// counting, branch-free; more go through `select_nth_unstable`.
+#[inline(always)]
+fn nth_key(keys: &mut [u64], place: usize) -> (u64, usize) {
+    const COUNTED: usize = 32;
+    if keys.len() <= COUNTED {
+        for &key in keys.iter() {
+            let smaller = keys.iter().map(|&other| usize::from(other < key)).sum::<usize>();
+            let equal = keys.iter().map(|&other| usize::from(other == key)).sum::<usize>();
+            if smaller <= place && place < smaller + equal {
+                return (key, smaller);
+            }
+        }
+        unreachable!("some key is at every place");
+    }
+    let (before, &mut key, _) = keys.select_nth_unstable(place);
+    (key, before.iter().filter(|&&other| other < key).count())
 }
 
 /// The sort key of a free voter: ascending keys are descending stances,
@@ -234,5 +346,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Run after run through one ranking, as a batch feeds it: stances that
+    /// drift a little (the window's guess holds), then jump (it misses and
+    /// widens), crowd into ties (it narrows), or are infinite. Each run's
+    /// tipping point is the sort's, whatever the runs before it were.
+    #[test]
+    fn the_window_never_changes_the_answer() {
+        let n = 193;
+        let mut ranking = Ranking::with(&vec![None; n], true);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let two_thirds = Rule { majority: Majority::TwoThirds, consensus: false };
+        let (mut hits, mut misses) = (0, 0);
+        for run in 0..3000 {
+            let shift = if run % 500 < 250 { 0.0 } else { 40.0 * (run / 500) as f64 };
+            let stances: Vec<f64> = (0..n)
+                .map(|i| match run % 7 {
+                    // Ties: stances on a coarse grid.
+                    5 => (uniform() * 6.0).floor() + shift,
+                    6 if i % 50 == 0 => [f64::INFINITY, f64::NEG_INFINITY][i % 2],
+                    _ => (i as f64 / 20.0 - 5.0) + 0.3 * (uniform() - 0.5) + shift,
+                })
+                .collect();
+            let votes: Vec<Vote> = (0..n)
+                .map(|_| [Vote::Yes, Vote::No, Vote::Abstain, Vote::Absent][(uniform() * 3.3) as usize])
+                .collect();
+            let counts = crate::engine::count_votes(&votes);
+            let mut sorted: Vec<usize> = (0..n).filter(|&i| matches!(votes[i], Vote::Yes | Vote::No)).collect();
+            sorted.sort_by(|&a, &b| (stances[b] + 0.0).total_cmp(&(stances[a] + 0.0)).then(a.cmp(&b)));
+            let rule = if run % 3 == 0 { two_thirds } else { SIMPLE };
+            let k = rule.tipping_yes(counts[0] + counts[1]).unwrap() as usize;
+            let before = ranking.window;
+            assert_eq!(ranking.tipping(rule, &votes, &stances, counts), Some(sorted[k - 1]), "run {run}");
+            let (low, high) = (before.centre - before.half_width, before.centre + before.half_width);
+            let kth = stances[sorted[k - 1]];
+            if (low..=high).contains(&kth) { hits += 1 } else { misses += 1 }
+        }
+        // Both ways of finding it were taken, many times.
+        assert!(hits > 1000 && misses > 50, "{hits} hits, {misses} misses");
     }
 }
