@@ -1,73 +1,120 @@
 //! Standard normals, bit for bit those of `rand_distr::StandardNormal`,
-//! with the ziggurat's common case inline.
+//! with the ziggurat's common case vectorised.
 //!
 //! A ChaCha8 stream is a sequence of 32-bit words: `next_u32` takes one,
-//! `next_u64` two (the first as the low half). [`normals`] takes 64 bits a
-//! draw and keeps the about 99% that fall inside a ziggurat rectangle with a
-//! multiply and a compare; any other draw goes to `rand_distr` itself, which
-//! reads the same 64 bits again and then the generator's next words, so the
-//! numbers and the words used are the same as calling it every time.
+//! `next_u64` two (the first as the low half). `StandardNormal` takes 64
+//! bits a draw and keeps the about 99% that fall inside a ziggurat
+//! rectangle with a multiply and a compare; any other draw reads more words.
+//! [`Normals::fill`] reads the words of every draw at once, tries the common
+//! case on all of them in one branch-free pass, then walks them in order:
+//! a draw outside the rectangles goes to `rand_distr` itself, which reads
+//! the same 64 bits again and then the words after them, and the walk goes
+//! on after the last word it read. So the numbers are those of calling
+//! `StandardNormal` every time, in the same order.
 
 use super::rng::SimRng;
-use rand::Rng;
 use rand::distr::Distribution;
+use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 use std::convert::Infallible;
 
-/// Fills `out` with standard normals from the next words of `rng`: the
-/// numbers that as many `StandardNormal.sample(rng)` calls would give, in
-/// order, leaving `rng` where they would.
-pub fn normals(rng: &mut SimRng, out: &mut [f64]) {
-    for z in out {
-        let bits = rng.next_u64();
-        *z = match ziggurat_common_case(bits) {
-            Some(x) => x,
-            // The same 64 bits again, then whatever else rand_distr reads.
-            None => StandardNormal.sample(&mut Replay::new(bits, rng)),
-        };
+/// Scratch for drawing normals in bulk.
+#[derive(Debug, Clone, Default)]
+pub struct Normals {
+    /// The next words of the stream, two to a number (low word first).
+    bits: Vec<u64>,
+    /// Per 64 bits, the normal of the ziggurat's common case, NaN where it has none.
+    common: Vec<f64>,
+}
+
+/// Words read beyond one 64-bit draw per normal, to serve the rare cases
+/// from the buffer too (they read 64 bits more each, and about 1% of
+/// draws are rare).
+const SPARE: usize = 16;
+
+impl Normals {
+    /// Fills `out` with standard normals from the next words of `rng`: the
+    /// numbers that as many `StandardNormal.sample(rng)` calls would give,
+    /// in order. It may read up to [`SPARE`] 64-bit draws more than they
+    /// would: callers move the generator to a phase's own window next.
+    pub fn fill(&mut self, rng: &mut SimRng, out: &mut [f64]) {
+        self.fill_with_spare(rng, out, SPARE);
+    }
+
+    /// [`Normals::fill`], reading `spare` 64-bit draws ahead.
+    fn fill_with_spare(&mut self, rng: &mut SimRng, out: &mut [f64], spare: usize) {
+        let size = out.len() + spare;
+        self.bits.resize(size, 0);
+        self.common.resize(size, 0.0);
+        rng.fill(&mut self.bits[..]);
+        for (common, &bits) in self.common.iter_mut().zip(&self.bits) {
+            *common = ziggurat_common_case(bits);
+        }
+        // The draw at hand starts at word `2 * next` of the buffer.
+        let mut next = 0;
+        let mut outputs = out.iter_mut();
+        for z in outputs.by_ref() {
+            match self.common.get(next) {
+                Some(&x) if !x.is_nan() => {
+                    *z = x;
+                    next += 1;
+                }
+                _ => {
+                    let mut replay = Replay::new(&self.bits, 2 * next, rng);
+                    *z = StandardNormal.sample(&mut replay);
+                    let word = replay.word;
+                    if word % 2 == 1 || word >= 2 * size {
+                        // Off the buffer's 64-bit grid, or past its end (never
+                        // with rand_distr 0.6): the rest straight from the replay.
+                        for z in outputs.by_ref() {
+                            *z = StandardNormal.sample(&mut replay);
+                        }
+                        return;
+                    }
+                    next = word / 2;
+                }
+            }
+        }
     }
 }
 
 /// The normal of `rand_distr`'s ziggurat for the 64 random `bits` when
-/// they fall inside a rectangle (about 99% of draws), `None` otherwise:
-/// the layer from the low 8 bits, a uniform in [-1, 1) from the top 52.
-#[inline]
-fn ziggurat_common_case(bits: u64) -> Option<f64> {
+/// they fall inside a rectangle (about 99% of draws), NaN otherwise: the
+/// layer from the low 8 bits, a uniform in [-1, 1) from the top 52.
+#[inline(always)]
+fn ziggurat_common_case(bits: u64) -> f64 {
     // The 52 bits as the fraction of a number in [2, 4) (exponent 1 + 1023).
     const EXPONENT_ONE: u64 = 1024 << 52;
     let layer = (bits & 0xff) as usize;
     let u = f64::from_bits((bits >> 12) | EXPONENT_ONE) - 3.0;
     let x = u * ZIG_NORM_X[layer];
-    (x.abs() < ZIG_NORM_X[layer + 1]).then_some(x)
+    if x.abs() < ZIG_NORM_X[layer + 1] { x } else { f64::NAN }
 }
 
-/// A generator that first gives back 64 bits already drawn (as the two
-/// words they were, low half first), then the generator's next words: what
-/// `rand_distr` reads in a draw's rare cases.
+/// A generator that first gives back words already drawn into a buffer,
+/// from word `word` on (two to a 64-bit entry, low half first), then the
+/// generator's next words: what `rand_distr` reads in a draw's rare cases.
 struct Replay<'a> {
-    /// The words to give back, the next one in the low half.
-    words: u64,
-    /// How many of them are left (2, 1 or 0).
-    left: u8,
+    buffer: &'a [u64],
+    /// The next word to give, counted in 32-bit words from the buffer's start.
+    word: usize,
     rng: &'a mut SimRng,
 }
 
 impl<'a> Replay<'a> {
-    fn new(bits: u64, rng: &'a mut SimRng) -> Replay<'a> {
-        Replay { words: bits, left: 2, rng }
+    fn new(buffer: &'a [u64], word: usize, rng: &'a mut SimRng) -> Replay<'a> {
+        Replay { buffer, word, rng }
     }
 
     fn next_word(&mut self) -> u32 {
-        if self.left == 0 {
-            return self.rng.next_u32();
-        }
-        let word = self.words as u32;
-        self.words >>= 32;
-        self.left -= 1;
+        let word = match self.buffer.get(self.word / 2) {
+            Some(&bits) => (bits >> (32 * (self.word % 2))) as u32,
+            None => self.rng.next_u32(),
+        };
+        self.word += 1;
         word
     }
 }
-
 impl rand::TryRng for Replay<'_> {
     type Error = Infallible;
 
@@ -171,27 +218,38 @@ mod tests {
 
     /// Bit for bit `StandardNormal.sample` in sequence, across the
     /// ziggurat's rare cases (about 1 draw in 100, the tail 1 in 4000),
-    /// over several streams and lengths, leaving the generator where it would.
+    /// over many streams and lengths, with the usual spare words and with
+    /// none or one (so that rare cases read past the buffer).
     #[test]
     fn normals_are_rand_distrs() {
-        for (run, count) in [(0, 1), (1, 2), (2, 193), (3, 386), (4, 200_000)] {
-            let mut fast = run_rng(11, run);
-            let mut slow = fast.clone();
-            let mut out = vec![0.0; count];
-            normals(&mut fast, &mut out);
-            let expected: Vec<f64> = (0..count).map(|_| StandardNormal.sample(&mut slow)).collect();
-            assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "run {run}, {count} draws");
-            assert_eq!(fast.next_u32(), slow.next_u32(), "run {run}");
+        let mut scratch = Normals::default();
+        let lengths = (0..600).map(|run| (run, 1 + run as usize % 60)).chain([(600, 193), (601, 386), (602, 200_000)]);
+        let mut past_the_buffer = 0;
+        for (run, count) in lengths {
+            for spare in [SPARE, 0, 1] {
+                let mut fast = run_rng(11, run);
+                let mut slow = fast.clone();
+                let mut out = vec![0.0; count];
+                scratch.fill_with_spare(&mut fast, &mut out, spare);
+                let expected: Vec<f64> = (0..count).map(|_| StandardNormal.sample(&mut slow)).collect();
+                let same = out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "run {run}, {count} draws, {spare} spare");
+                past_the_buffer += usize::from(fast.get_word_pos() > 2 * (count + spare) as u128);
+            }
         }
+        assert!(past_the_buffer > 10, "{past_the_buffer}");
     }
 
-    /// The replayed words come back in stream order whatever reads them.
+    /// The replayed words come back in stream order whatever reads them,
+    /// from the buffer then from the generator.
     #[test]
     fn a_replay_gives_the_words_back_in_order() {
         let mut rng = run_rng(1, 2);
         let mut copy = rng.clone();
-        let bits = rng.next_u64();
-        let mut replay = Replay::new(bits, &mut rng);
+        let mut buffer = [0u64; 2];
+        rng.fill(&mut buffer[..]);
+        let _ = copy.next_u32();
+        let mut replay = Replay::new(&buffer, 1, &mut rng);
         let (mut bytes, mut expected) = ([0u8; 7], [0u8; 7]);
         rand::TryRng::try_fill_bytes(&mut replay, &mut bytes).unwrap();
         copy.fill_bytes(&mut expected);

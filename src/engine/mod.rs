@@ -208,6 +208,8 @@ pub struct Workspace {
     draws: Vec<f64>,
     /// The run's standard normals for the jitter, state-major like `Inputs::position`.
     normals: Vec<f64>,
+    /// Scratch for drawing them.
+    normal_draws: draws::Normals,
     scratch: Scratch,
 }
 
@@ -362,6 +364,7 @@ impl Engine {
             columns: self.columns(&self.base.position),
             draws: vec![0.0; self.uncertain.len()],
             normals: vec![0.0; self.base.position.len()],
+            normal_draws: draws::Normals::default(),
             scratch: Scratch {
                 slope: vec![0.0; self.dims],
                 initial: vec![0.0; n * m],
@@ -439,7 +442,7 @@ impl Engine {
         if self.fixed.is_none() {
             let jitter = (inputs.position_jitter > 0.0).then(|| {
                 rng::enter(&mut rng, Phase::Jitter);
-                draws::normals(&mut rng, &mut ws.normals);
+                ws.normal_draws.fill(&mut rng, &mut ws.normals);
                 (inputs.position_jitter, &ws.normals[..])
             });
             self.columns_into(&inputs.position, jitter, &mut ws.columns);
