@@ -481,17 +481,13 @@ impl Engine {
     /// `jitter` is `Some((sigma_x, z))` (z state-major too), dimension-major.
     #[inline(always)]
     fn columns_into(&self, position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
-        let (n, k) = (self.states, self.dims);
-        for (d, column) in columns.chunks_exact_mut(n).enumerate() {
-            let x0 = position[d..].iter().step_by(k);
-            match jitter {
-                Some((sigma, z)) => {
-                    for ((x, &x0), &z) in column.iter_mut().zip(x0).zip(z[d..].iter().step_by(k)) {
-                        *x = x0 + sigma * z;
-                    }
-                }
-                None => column.iter_mut().zip(x0).for_each(|(x, &x0)| *x = x0),
-            }
+        // One compiled body per common number of dimensions, so that the
+        // transposition is a constant shuffle rather than strided loads.
+        match self.dims {
+            1 => columns_of::<1>(position, jitter, columns),
+            2 => columns_of::<2>(position, jitter, columns),
+            3 => columns_of::<3>(position, jitter, columns),
+            k => columns_of_any(k, position, jitter, columns),
         }
     }
 
@@ -602,6 +598,50 @@ impl Engine {
     }
 }
 
+/// [`Engine::columns_into`] for `k` dimensions, whatever `k`.
+fn columns_of_any(k: usize, position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
+    let n = position.len() / k;
+    for (d, column) in columns.chunks_exact_mut(n).enumerate() {
+        for (i, x) in column.iter_mut().enumerate() {
+            *x = match jitter {
+                Some((sigma, z)) => position[i * k + d] + sigma * z[i * k + d],
+                None => position[i * k + d],
+            };
+        }
+    }
+}
+
+/// [`Engine::columns_into`] for `K` dimensions.
+#[inline(always)]
+fn columns_of<const K: usize>(position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
+    let position = position.as_chunks::<K>().0;
+    let n = position.len();
+    let columns: [&mut [f64]; K] = {
+        let mut rest = columns;
+        std::array::from_fn(|_| {
+            let (column, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            rest = tail;
+            column
+        })
+    };
+    match jitter {
+        Some((sigma, z)) => {
+            for (i, (x0, z)) in position.iter().zip(z.as_chunks::<K>().0).enumerate() {
+                for d in 0..K {
+                    columns[d][i] = x0[d] + sigma * z[d];
+                }
+            }
+        }
+        None => {
+            for (i, x0) in position.iter().enumerate() {
+                for d in 0..K {
+                    columns[d][i] = x0[d];
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,6 +692,33 @@ mod tests {
                 let (baseline, avx2) = (sink_bits(&engine, simd::Path::Baseline), sink_bits(&engine, simd::Path::Avx2));
                 assert_eq!(baseline.len(), 20 * proposals);
                 assert!(baseline == avx2, "{proposals} proposals, {noise} noise: the paths differ");
+            }
+        }
+    }
+
+    /// The positions come out dimension-major, moved by the jitter, for
+    /// every number of dimensions (the compiled widths and the general loop).
+    #[test]
+    fn columns_transpose_the_positions() {
+        for k in 1..=5 {
+            let n = 7;
+            let position: Vec<f64> = (0..n * k).map(|t| t as f64 * 0.5 - 3.0).collect();
+            let z: Vec<f64> = (0..n * k).map(|t| (t as f64).sin()).collect();
+            for jitter in [None, Some((0.15, &z[..]))] {
+                let expected: Vec<f64> = (0..k)
+                    .flat_map(|d| (0..n).map(move |i| (d, i)))
+                    .map(|(d, i)| position[i * k + d] + jitter.map_or(0.0, |(sigma, z)| sigma * z[i * k + d]))
+                    .collect();
+                let (mut fast, mut general) = (vec![0.0; n * k], vec![0.0; n * k]);
+                match k {
+                    1 => columns_of::<1>(&position, jitter, &mut fast),
+                    2 => columns_of::<2>(&position, jitter, &mut fast),
+                    3 => columns_of::<3>(&position, jitter, &mut fast),
+                    _ => columns_of_any(k, &position, jitter, &mut fast),
+                }
+                columns_of_any(k, &position, jitter, &mut general);
+                assert_eq!(fast, expected, "{k} dimensions");
+                assert_eq!(general, expected, "{k} dimensions");
             }
         }
     }
