@@ -18,7 +18,9 @@
 //! y(R): O(memberships + ties) per run whatever R, instead of per round.
 //! Proposals go through up to [`LANES`] at a time, their stances as rows
 //! of one number per proposal (`[[f64; M]]` per state and bloc), so each
-//! source read serves every proposal of the group. The direct
+//! source read serves every proposal of the group. The members' sums of
+//! [`SUMMED`] blocs advance side by side, each in its own members' order,
+//! so that the additions of different blocs overlap. The direct
 //! round-by-round computation is the reference of the integration tests
 //! (`tests/integration/statistics.rs`), which compare it with
 //! [`crate::engine::Engine::stances`] to 1e-12.
@@ -56,6 +58,21 @@ impl<T> Rows<T> {
     }
 }
 
+/// Blocs whose member sums advance together, one member of each a step:
+/// independent additions in flight at once, where one bloc's sum alone
+/// would wait on each addition in turn.
+const SUMMED: usize = 4;
+
+/// [`SUMMED`] blocs without a leader (fewer in the last set) and their
+/// members, interleaved: `members[t * SUMMED + lane]` is the `t`-th member
+/// of `blocs[lane]`, or the zero row past its last (adding +0 to a sum
+/// that starts from +0 changes no bit of it).
+#[derive(Debug, Clone)]
+struct Summed {
+    blocs: Vec<u32>,
+    members: Vec<u32>,
+}
+
 /// Where a state's pull comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -70,6 +87,9 @@ enum Source {
 pub(super) struct Network {
     states: usize,
     bloc_members: Rows<u32>,
+    /// The blocs without a leader in sets of [`SUMMED`] of similar size,
+    /// whose member sums advance together (see [`Network::initial_bloc_stances`]).
+    summed: Vec<Summed>,
     bloc_leader: Vec<Option<u32>>,
     /// State -> its sources.
     sources: Rows<Source>,
@@ -135,11 +155,29 @@ impl Network {
         for (u, &k) in tracked.iter().enumerate() {
             tracked_position[k as usize] = Some(u as u32);
         }
+        let mut leaderless: Vec<usize> =
+            (0..scenario.blocs.len()).filter(|&b| scenario.blocs[b].leader.is_none()).collect();
+        leaderless.sort_by_key(|&b| std::cmp::Reverse(scenario.blocs[b].members.len()));
+        let summed = leaderless
+            .chunks(SUMMED)
+            .map(|blocs| {
+                let steps = blocs.iter().map(|&b| scenario.blocs[b].members.len()).max().unwrap_or(0);
+                let members = (0..steps)
+                    .flat_map(|t| (0..SUMMED).map(move |lane| (t, lane)))
+                    .map(|(t, lane)| {
+                        let member = blocs.get(lane).and_then(|&b| scenario.blocs[b].members.get(t));
+                        member.map_or(n, |&i| i) as u32
+                    })
+                    .collect();
+                Summed { blocs: blocs.iter().map(|&b| b as u32).collect(), members }
+            })
+            .collect();
         Network {
             states: n,
             bloc_members: Rows::from_rows(
                 scenario.blocs.iter().map(|b| b.members.iter().map(|&i| i as u32).collect::<Vec<_>>()),
             ),
+            summed,
             bloc_leader: scenario.blocs.iter().map(|b| b.leader.map(|l| l as u32)).collect(),
             sources,
             source_index,
@@ -153,7 +191,8 @@ impl Network {
     pub(super) fn buffers(&self, m: usize) -> Buffers {
         let (width, blocs) = (m.min(LANES), self.bloc_leader.len());
         let size = (self.states + blocs) * width;
-        let group = self.states * width;
+        // The initial stances, and a row of zeros after them.
+        let group = (self.states + 1) * width;
         Buffers {
             current: vec![0.0; size],
             next: vec![0.0; size],
@@ -255,12 +294,13 @@ impl Network {
         let mut group = std::mem::take(&mut buffers.group);
         for j0 in (0..m).step_by(LANES) {
             let width = (m - j0).min(LANES);
-            let rows = &mut group[..n * width];
+            let rows = &mut group[..(n + 1) * width];
             for (a, column) in initial[j0 * n..(j0 + width) * n].chunks_exact(n).enumerate() {
                 for (row, &y0) in rows.chunks_exact_mut(width).zip(column) {
                     row[a] = y0;
                 }
             }
+            rows[n * width..].fill(0.0);
             // One compiled body per width, so the lane loops have constant trip counts.
             let out = &mut stances[j0 * n..(j0 + width) * n];
             match width {
@@ -290,7 +330,7 @@ impl Network {
         let mut current = buffers.current[..size].as_chunks_mut::<M>().0;
         let mut next = buffers.next[..size].as_chunks_mut::<M>().0;
         let kept = buffers.kept[..self.bloc_leader.len() * M].as_chunks_mut::<M>().0;
-        current[..n].copy_from_slice(initial);
+        current[..n].copy_from_slice(&initial[..n]);
         self.initial_bloc_stances(weights, initial, current, kept);
         for _ in 1..rounds {
             for &k in &self.tracked {
@@ -299,19 +339,26 @@ impl Network {
             self.update_blocs(weights, kept, current, next);
             std::mem::swap(&mut current, &mut next);
         }
-        for (i, out) in next[..n].iter_mut().enumerate() {
-            *out = self.update_state(i, weights, initial, current);
-        }
-        for (j, column) in stances.chunks_exact_mut(n).enumerate() {
-            for (y, row) in column.iter_mut().zip(&next[..n]) {
-                *y = row[j];
+        // y(R), written straight into each proposal's column.
+        let mut columns: [&mut [f64]; M] = {
+            let mut rest = stances;
+            std::array::from_fn(|_| {
+                let (column, tail) = std::mem::take(&mut rest).split_at_mut(n);
+                rest = tail;
+                column
+            })
+        };
+        for i in 0..n {
+            let y = self.update_state(i, weights, initial, current);
+            for j in 0..M {
+                columns[j][i] = y[j];
             }
         }
     }
 
     /// One pass over the memberships: S(0) (members' mean of y0, or the
     /// leader's y0) after the state stances, and the blocs' kept term
-    /// mean (1 - lambda_i) y0_i.
+    /// mean (1 - lambda_i) y0_i. `initial` ends with a row of zeros.
     #[inline(always)]
     fn initial_bloc_stances<const M: usize>(
         &self,
@@ -320,35 +367,42 @@ impl Network {
         current: &mut [[f64; M]],
         kept: &mut [[f64; M]],
     ) {
-        let blocs = &mut current[self.states..];
-        for (b, (out, kept)) in blocs.iter_mut().zip(kept.iter_mut()).enumerate() {
-            if let Some(leader) = self.bloc_leader[b] {
-                *out = initial[leader as usize];
-                continue;
+        let n = self.states;
+        for (b, leader) in self.bloc_leader.iter().enumerate() {
+            if let Some(leader) = leader {
+                current[n + b] = initial[*leader as usize];
             }
-            let members = self.bloc_members.row(b);
-            let share = 1.0 / members.len().max(1) as f64;
-            let mut sum = [0.0; M];
-            for &i in members {
-                let y0 = &initial[i as usize];
-                for j in 0..M {
-                    sum[j] += y0[j];
-                }
-            }
-            *out = sum.map(|s| s * share);
-            *kept = match weights.bloc_keep[b] {
-                Some(keep) => sum.map(|s| (keep * s) * share),
-                None => {
-                    let mut kept_sum = [0.0; M];
-                    for &i in members {
-                        let (keep, y0) = (weights.keep[i as usize], &initial[i as usize]);
-                        for j in 0..M {
-                            kept_sum[j] += keep * y0[j];
-                        }
+        }
+        for summed in &self.summed {
+            // Each lane's sum adds its bloc's members in order, as alone.
+            let mut sums = [[0.0; M]; SUMMED];
+            for step in summed.members.as_chunks::<SUMMED>().0 {
+                for (sum, &i) in sums.iter_mut().zip(step) {
+                    let y0 = &initial[i as usize];
+                    for j in 0..M {
+                        sum[j] += y0[j];
                     }
-                    kept_sum.map(|s| s * share)
                 }
-            };
+            }
+            for (&b, sum) in summed.blocs.iter().zip(sums) {
+                let b = b as usize;
+                let members = self.bloc_members.row(b);
+                let share = 1.0 / members.len().max(1) as f64;
+                current[n + b] = sum.map(|s| s * share);
+                kept[b] = match weights.bloc_keep[b] {
+                    Some(keep) => sum.map(|s| (keep * s) * share),
+                    None => {
+                        let mut kept_sum = [0.0; M];
+                        for &i in members {
+                            let (keep, y0) = (weights.keep[i as usize], &initial[i as usize]);
+                            for j in 0..M {
+                                kept_sum[j] += keep * y0[j];
+                            }
+                        }
+                        kept_sum.map(|s| s * share)
+                    }
+                };
+            }
         }
     }
 

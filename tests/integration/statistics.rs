@@ -736,6 +736,17 @@ fn bloc_space_rounds_equal_direct_rounds() {
         id = "P3"
         position = [1.2, -0.3]
         salience = 2.0
+        [[proposals]]
+        id = "P4"
+        position = [0.1, -0.9]
+        [[proposals]]
+        id = "P5"
+        position = [-1.1, -0.2]
+        salience = 0.5
+        [[proposals]]
+        id = "P6"
+        position = [0.7, 0.7]
+        sponsors = ["USA"]
         [states.FRA]
         conformity = 0.2
         [states.BRA]
@@ -750,7 +761,8 @@ fn bloc_space_rounds_equal_direct_rounds() {
         weight = 0.8
     "#;
     for rounds in [0, 1, 2, 3, 7] {
-        for proposals in [1, 3] {
+        // 6: a group of four proposals, then one of two.
+        for proposals in [1, 3, 6] {
             let set = [format!("model.rounds={rounds}")];
             let mut sc = scenario::parse(text, "influence.toml", &set).unwrap();
             sc.proposals.truncate(proposals);
