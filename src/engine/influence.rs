@@ -340,18 +340,11 @@ impl Network {
             std::mem::swap(&mut current, &mut next);
         }
         // y(R), written straight into each proposal's column.
-        let mut columns: [&mut [f64]; M] = {
-            let mut rest = stances;
-            std::array::from_fn(|_| {
-                let (column, tail) = std::mem::take(&mut rest).split_at_mut(n);
-                rest = tail;
-                column
-            })
-        };
+        let mut columns = super::split_columns::<M>(stances, n);
         for i in 0..n {
             let y = self.update_state(i, weights, initial, current);
-            for j in 0..M {
-                columns[j][i] = y[j];
+            for (column, y) in columns.iter_mut().zip(y) {
+                column[i] = y;
             }
         }
     }

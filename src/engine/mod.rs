@@ -598,6 +598,17 @@ impl Engine {
     }
 }
 
+/// The first `K` runs of `n` numbers of `buffer`, apart.
+#[inline(always)]
+fn split_columns<const K: usize>(buffer: &mut [f64], n: usize) -> [&mut [f64]; K] {
+    let mut rest = buffer;
+    std::array::from_fn(|_| {
+        let (column, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        rest = tail;
+        column
+    })
+}
+
 /// [`Engine::columns_into`] for `k` dimensions, whatever `k`.
 fn columns_of_any(k: usize, position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
     let n = position.len() / k;
@@ -615,15 +626,7 @@ fn columns_of_any(k: usize, position: &[f64], jitter: Option<(f64, &[f64])>, col
 #[inline(always)]
 fn columns_of<const K: usize>(position: &[f64], jitter: Option<(f64, &[f64])>, columns: &mut [f64]) {
     let position = position.as_chunks::<K>().0;
-    let n = position.len();
-    let columns: [&mut [f64]; K] = {
-        let mut rest = columns;
-        std::array::from_fn(|_| {
-            let (column, tail) = std::mem::take(&mut rest).split_at_mut(n);
-            rest = tail;
-            column
-        })
-    };
+    let columns = split_columns::<K>(columns, position.len());
     match jitter {
         Some((sigma, z)) => {
             for (i, (x0, z)) in position.iter().zip(z.as_chunks::<K>().0).enumerate() {
