@@ -124,10 +124,18 @@ pub fn parse_with_roster(
     overrides: &[String],
     roster: Option<&Path>,
 ) -> Result<Scenario, ScenarioError> {
-    let overrides = overrides::parse_all(overrides)?;
+    overrides::parse_all(overrides)?;
+    let loaded = named_roster(text, file, roster)?;
+    parse_on_roster(text, file, overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
+}
+
+/// The roster a scenario runs on, loaded: the one in directory `roster`
+/// (`--roster`), else the one the file's `scenario.roster` names (a
+/// directory relative to the file); `None` for the embedded roster.
+pub fn named_roster(text: &str, file: &str, roster: Option<&Path>) -> Result<Option<Roster>, ScenarioError> {
     let source = source::Source::new(file, text);
     let raw = source.deserialize::<raw::RawFile>()?;
-    let loaded = match (roster, &raw.scenario.roster) {
+    Ok(match (roster, &raw.scenario.roster) {
         (Some(dir), _) => Some(Roster::load_dir(dir).map_err(|e| ScenarioError {
             file: "--roster".to_string(),
             line: 0,
@@ -141,8 +149,7 @@ pub fn parse_with_roster(
             Some(Roster::load_dir(&path).map_err(|e| source.error(dir.span(), e.to_string()))?)
         }
         (None, None) => None,
-    };
-    build::build(&source, raw, &overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
+    })
 }
 
 /// [`parse`] on `roster` itself, a roster built in memory (a leave-one-out

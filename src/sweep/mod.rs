@@ -15,6 +15,7 @@ use crate::aggregate::Tally;
 use crate::batch::{self, BatchError, BatchPlan};
 use crate::interrupt::Interrupt;
 use crate::model::Scenario;
+use crate::roster::Roster;
 use crate::scenario;
 use design::Design;
 use std::path::{Path, PathBuf};
@@ -52,15 +53,43 @@ pub enum SweepError {
         /// The scenario error (in the message, not a source: it is said once).
         error: scenario::ScenarioError,
     },
+    /// The base scenario's roster cannot be loaded.
+    #[error(transparent)]
+    Roster(#[from] scenario::ScenarioError),
     /// A batch failed or was interrupted.
     #[error(transparent)]
     Batch(#[from] BatchError),
 }
 
+/// What every point of a sweep reads once, not once a point: the base
+/// scenario's text and the roster it runs on (so that a point costs its
+/// runs, and every point sees the file as it was when the sweep started).
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// The scenario file's name in errors.
+    file: String,
+    text: String,
+    /// `None`: the embedded roster.
+    roster: Option<Roster>,
+}
+
+impl Base {
+    /// The base of `plan`, whose scenario file holds `text`.
+    pub fn new(plan: &SweepPlan, text: String) -> Result<Base, SweepError> {
+        let file = plan.scenario.display().to_string();
+        let roster = scenario::named_roster(&text, &file, plan.roster.as_deref())?;
+        Ok(Base { file, text, roster })
+    }
+
+    fn roster(&self) -> &Roster {
+        self.roster.as_ref().unwrap_or_else(|| Roster::embedded())
+    }
+}
+
 /// The scenario of point `k`: the base file with the base overrides then the point's.
-pub fn point_scenario(plan: &SweepPlan, design: &Design, k: usize) -> Result<Scenario, SweepError> {
+pub fn point_scenario(plan: &SweepPlan, base: &Base, design: &Design, k: usize) -> Result<Scenario, SweepError> {
     let overrides: Vec<String> = plan.overrides.iter().cloned().chain(design.overrides(k)).collect();
-    let (mut sc, _) = scenario::load_with_text(&plan.scenario, &overrides, plan.roster.as_deref())
+    let mut sc = scenario::parse_on_roster(&base.text, &base.file, &overrides, base.roster())
         .map_err(|error| SweepError::Point { point: k, place: design.place(k), error })?;
     let seed = plan.seed.unwrap_or(sc.seed);
     sc.seed = if plan.independent_seeds { seed.wrapping_add(k as u64) } else { seed };
@@ -68,12 +97,19 @@ pub fn point_scenario(plan: &SweepPlan, design: &Design, k: usize) -> Result<Sce
 }
 
 /// Checks every point's scenario before anything is simulated, and returns
-/// the number of runs per point (`--runs`, else the first point's).
-pub fn check_points(plan: &SweepPlan, design: &Design) -> Result<u64, SweepError> {
+/// the number of runs per point (`--runs`, else the first point's). A
+/// date outside the roster's data is warned about once, not once a point.
+pub fn check_points(plan: &SweepPlan, base: &Base, design: &Design) -> Result<u64, SweepError> {
     let mut runs = plan.runs;
+    let mut warned = std::collections::BTreeSet::new();
     for k in 0..design.points.len() {
-        let sc = point_scenario(plan, design, k)?;
+        let sc = point_scenario(plan, base, design, k)?;
         runs.get_or_insert(sc.runs);
+        if let Some(warning) = Roster::embedded().date_warning(sc.date)
+            && warned.insert(warning.clone())
+        {
+            eprintln!("warning: {}: {warning}", base.file);
+        }
     }
     Ok(runs.unwrap_or(0))
 }
@@ -82,6 +118,7 @@ pub fn check_points(plan: &SweepPlan, design: &Design) -> Result<u64, SweepError
 /// index, scenario and exact tally to `on_point`.
 pub fn run(
     plan: &SweepPlan,
+    base: &Base,
     design: &Design,
     points: std::ops::Range<usize>,
     runs: u64,
@@ -91,7 +128,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
     for k in points {
-        let sc = point_scenario(plan, design, k)?;
+        let sc = point_scenario(plan, base, design, k)?;
         let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(batch::Flow::Continue))
             .map_err(SweepError::from)?;
         on_point(k, &sc, &tally)?;

@@ -98,6 +98,17 @@ fn a_users_unvotes_file_calibrates_into_a_roster_that_runs() {
     assert_eq!(with_key.manifest()["roster"], roster.display().to_string());
     let summary = with_key.table("summary.csv");
     assert_eq!(summary.column("p_adopted"), ["1.000000"], "the US text passes on the user's roster");
+    // A sweep loads that roster once, for every point.
+    let swept = work.path().join("swept");
+    let output = ungasim()
+        .args(["sweep", scenario.to_str().unwrap(), "--vary", "model.conformity=0.4,0.6", "--runs", "300", "--quiet"])
+        .arg("--out")
+        .arg(&swept)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let sweep = Table::parse(&fs::read_to_string(swept.join("sweep.csv")).unwrap());
+    assert_eq!(sweep.column("p_adopted"), ["1.000000", "1.000000"], "every point runs on the user's roster");
 
     let out = work.path().join("out");
     let output = ungasim()
