@@ -215,8 +215,8 @@ pub fn sweep_estimate(settings: &super::SweepSettings) -> anyhow::Result<Estimat
     let (plan, design) = super::sweep::plan_and_design(settings, &text)?;
     let range = super::sweep::shard_points(settings.shard, design.points.len())?;
     let base = crate::sweep::Base::new(&plan, text.clone())?;
-    let runs = crate::sweep::check_points(&plan, &base, &design)?;
-    let first = crate::sweep::point_scenario(&plan, &base, &design, range.start)?;
+    let runs = crate::sweep::check_points(&base, &design)?;
+    let first = crate::sweep::point_scenario(&base, &design, range.start)?;
     let batch = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
     estimate(&first, &batch, range.len(), Probe::Thorough)
 }

@@ -166,7 +166,7 @@ pub fn sweep(
     let plan = &plan;
     let range = shard_points(settings.shard, design.points.len())?;
     let base = sweep::Base::new(plan, text.clone())?;
-    let runs = sweep::check_points(plan, &base, &design)?;
+    let runs = sweep::check_points(&base, &design)?;
     let identity = SweepIdentity {
         tool: "ungasim".into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -205,11 +205,11 @@ pub fn sweep(
         checkpoint,
     };
     if resumed_at < range.end {
-        let first = sweep::point_scenario(plan, &base, &design, resumed_at)?;
+        let first = sweep::point_scenario(&base, &design, resumed_at)?;
         let points = range.end - resumed_at;
         on_start(&super::Start { runs: runs * points as u64, scenario: &first, points, threads: plan.threads });
     }
-    let result = sweep::run(plan, &base, &design, resumed_at..range.end, runs, interrupt, progress, |k, sc, tally| {
+    let result = sweep::run(&base, &design, resumed_at..range.end, runs, interrupt, progress, |k, sc, tally| {
         writer.write_point(k, &design.points[k], sc, tally)?;
         let bytes = writer.bytes()?;
         out.checkpoint(&SweepCheckpoint {

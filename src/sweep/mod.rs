@@ -61,11 +61,13 @@ pub enum SweepError {
     Batch(#[from] BatchError),
 }
 
-/// What every point of a sweep reads once, not once a point: the base
-/// scenario's text and the roster it runs on (so that a point costs its
-/// runs, and every point sees the file as it was when the sweep started).
+/// What every point of a sweep shares: the plan, and what is read once,
+/// not once a point: the base scenario's text and the roster it runs on
+/// (so that a point costs its runs, and every point sees the file as it
+/// was when the sweep started).
 #[derive(Debug, Clone)]
 pub struct Base {
+    plan: SweepPlan,
     /// The scenario file's name in errors.
     file: String,
     text: String,
@@ -78,7 +80,7 @@ impl Base {
     pub fn new(plan: &SweepPlan, text: String) -> Result<Base, SweepError> {
         let file = plan.scenario.display().to_string();
         let roster = scenario::named_roster(&text, &file, plan.roster.as_deref())?;
-        Ok(Base { file, text, roster })
+        Ok(Base { plan: plan.clone(), file, text, roster })
     }
 
     fn roster(&self) -> &Roster {
@@ -87,7 +89,8 @@ impl Base {
 }
 
 /// The scenario of point `k`: the base file with the base overrides then the point's.
-pub fn point_scenario(plan: &SweepPlan, base: &Base, design: &Design, k: usize) -> Result<Scenario, SweepError> {
+pub fn point_scenario(base: &Base, design: &Design, k: usize) -> Result<Scenario, SweepError> {
+    let plan = &base.plan;
     let overrides: Vec<String> = plan.overrides.iter().cloned().chain(design.overrides(k)).collect();
     let mut sc = scenario::parse_on_roster(&base.text, &base.file, &overrides, base.roster())
         .map_err(|error| SweepError::Point { point: k, place: design.place(k), error })?;
@@ -99,11 +102,11 @@ pub fn point_scenario(plan: &SweepPlan, base: &Base, design: &Design, k: usize) 
 /// Checks every point's scenario before anything is simulated, and returns
 /// the number of runs per point (`--runs`, else the first point's). A
 /// date outside the roster's data is warned about once, not once a point.
-pub fn check_points(plan: &SweepPlan, base: &Base, design: &Design) -> Result<u64, SweepError> {
-    let mut runs = plan.runs;
+pub fn check_points(base: &Base, design: &Design) -> Result<u64, SweepError> {
+    let mut runs = base.plan.runs;
     let mut warned = std::collections::BTreeSet::new();
     for k in 0..design.points.len() {
-        let sc = point_scenario(plan, base, design, k)?;
+        let sc = point_scenario(base, design, k)?;
         runs.get_or_insert(sc.runs);
         if let Some(warning) = Roster::embedded().date_warning(sc.date)
             && warned.insert(warning.clone())
@@ -117,7 +120,6 @@ pub fn check_points(plan: &SweepPlan, base: &Base, design: &Design) -> Result<u6
 /// Simulates the points `points` in order, handing each finished point's
 /// index, scenario and exact tally to `on_point`.
 pub fn run(
-    plan: &SweepPlan,
     base: &Base,
     design: &Design,
     points: std::ops::Range<usize>,
@@ -126,9 +128,9 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     mut on_point: impl FnMut(usize, &Scenario, &Tally) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let batch_plan = BatchPlan { runs: 0..runs, threads: plan.threads, per_run: false, per_state: false };
+    let batch_plan = BatchPlan { runs: 0..runs, threads: base.plan.threads, per_run: false, per_state: false };
     for k in points {
-        let sc = point_scenario(plan, base, design, k)?;
+        let sc = point_scenario(base, design, k)?;
         let tally = batch::run(&sc, &batch_plan, interrupt, progress, |_| Ok(batch::Flow::Continue))
             .map_err(SweepError::from)?;
         on_point(k, &sc, &tally)?;
