@@ -8,7 +8,8 @@
 //! operations, so each number goes through the same IEEE operations in the
 //! same order whatever the vector width. The AVX2 build is used when the
 //! processor has AVX2, unless the environment variable [`SCALAR_ENV`] is set
-//! to `1`, which forces the baseline (how CI tests that both agree).
+//! to `1`, which forces the baseline (how CI tests that both agree). The
+//! tipping point's selection (`aggregate::tipping`) is dispatched the same way.
 
 use std::sync::OnceLock;
 
