@@ -1,15 +1,15 @@
 //! Standard normals, bit for bit those of `rand_distr::StandardNormal`,
-//! with the ziggurat's common case vectorised.
+//! with the ziggurat's common case inline over words read in bulk.
 //!
 //! A ChaCha8 stream is a sequence of 32-bit words: `next_u32` takes one,
 //! `next_u64` two (the first as the low half). `StandardNormal` takes 64
 //! bits a draw and keeps the about 99% that fall inside a ziggurat
 //! rectangle with a multiply and a compare; any other draw reads more words.
-//! [`Normals::fill`] reads the words of every draw at once, tries the common
-//! case on all of them in one branch-free pass, then walks them in order:
-//! a draw outside the rectangles goes to `rand_distr` itself, which reads
-//! the same 64 bits again and then the words after them, and the walk goes
-//! on after the last word it read. So the numbers are those of calling
+//! [`Normals::fill`] reads the words of every draw at once (one fill of
+//! the generator's buffer, not a call a draw), then walks them in order,
+//! keeping the common case inline: a draw outside the rectangles goes to
+//! `rand_distr` itself, which reads the same 64 bits again and then the
+//! words after them, and the walk goes on after the last word it read. So the numbers are those of calling
 //! `StandardNormal` every time, in the same order.
 
 use super::rng::SimRng;
@@ -23,8 +23,6 @@ use std::convert::Infallible;
 pub struct Normals {
     /// The next words of the stream, two to a number (low word first).
     bits: Vec<u64>,
-    /// Per 64 bits, the normal of the ziggurat's common case, NaN where it has none.
-    common: Vec<f64>,
 }
 
 /// Words read beyond one 64-bit draw per normal, to serve the rare cases
@@ -45,17 +43,13 @@ impl Normals {
     fn fill_with_spare(&mut self, rng: &mut SimRng, out: &mut [f64], spare: usize) {
         let size = out.len() + spare;
         self.bits.resize(size, 0);
-        self.common.resize(size, 0.0);
         rng.fill(&mut self.bits[..]);
-        for (common, &bits) in self.common.iter_mut().zip(&self.bits) {
-            *common = ziggurat_common_case(bits);
-        }
         // The draw at hand starts at word `2 * next` of the buffer.
         let mut next = 0;
         let mut outputs = out.iter_mut();
         for z in outputs.by_ref() {
-            match self.common.get(next) {
-                Some(&x) if !x.is_nan() => {
+            match self.bits.get(next).map(|&bits| ziggurat_common_case(bits)) {
+                Some(x) if !x.is_nan() => {
                     *z = x;
                     next += 1;
                 }
