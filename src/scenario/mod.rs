@@ -124,9 +124,11 @@ pub fn parse_with_roster(
     overrides: &[String],
     roster: Option<&Path>,
 ) -> Result<Scenario, ScenarioError> {
-    overrides::parse_all(overrides)?;
-    let loaded = named_roster(text, file, roster)?;
-    parse_on_roster(text, file, overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
+    let overrides = overrides::parse_all(overrides)?;
+    let source = source::Source::new(file, text);
+    let raw = source.deserialize::<raw::RawFile>()?;
+    let loaded = load_roster(&source, file, &raw, roster)?;
+    build::build(&source, raw, &overrides, loaded.as_ref().unwrap_or_else(|| Roster::embedded()))
 }
 
 /// The roster a scenario runs on, loaded: the one in directory `roster`
@@ -135,6 +137,16 @@ pub fn parse_with_roster(
 pub fn named_roster(text: &str, file: &str, roster: Option<&Path>) -> Result<Option<Roster>, ScenarioError> {
     let source = source::Source::new(file, text);
     let raw = source.deserialize::<raw::RawFile>()?;
+    load_roster(&source, file, &raw, roster)
+}
+
+/// [`named_roster`] of the file `raw`, read from `source` (the file `file`).
+fn load_roster(
+    source: &source::Source,
+    file: &str,
+    raw: &raw::RawFile,
+    roster: Option<&Path>,
+) -> Result<Option<Roster>, ScenarioError> {
     Ok(match (roster, &raw.scenario.roster) {
         (Some(dir), _) => Some(Roster::load_dir(dir).map_err(|e| ScenarioError {
             file: "--roster".to_string(),
