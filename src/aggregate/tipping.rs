@@ -15,10 +15,10 @@
 //! keys, not a sort; when the stances are the same in every run, a walk
 //! along their order, sorted once.
 //!
-//! The selection starts from a guess: a window of keys around the last
-//! run's k-th stance. One branch-free pass counts the voters above the
-//! window and gathers those inside it (roster order); when the k-th falls
-//! inside, only the window (a dozen voters, typically) is ordered.
+//! The selection starts from a guess: a window of stances around the last
+//! run's k-th. One branch-free pass counts the voters above, inside and
+//! below the window, a second gathers those inside it (roster order); when
+//! the k-th falls inside, only the window (about twenty voters) is ranked.
 //! Otherwise the whole selection runs. Either way the answer is the exact
 //! k-th voter: the last run only decides how much work finding it takes,
 //! so the result does not depend on which runs a thread saw before.

@@ -53,9 +53,10 @@ pub enum SweepError {
         /// The scenario error (in the message, not a source: it is said once).
         error: scenario::ScenarioError,
     },
-    /// The base scenario's roster cannot be loaded.
+    /// The base scenario file does not parse, or its roster cannot be
+    /// loaded (before any point: the message names the file, not a point).
     #[error(transparent)]
-    Roster(#[from] scenario::ScenarioError),
+    Base(#[from] scenario::ScenarioError),
     /// A batch failed or was interrupted.
     #[error(transparent)]
     Batch(#[from] BatchError),
