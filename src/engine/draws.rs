@@ -9,8 +9,9 @@
 //! the generator's buffer, not a call a draw), then walks them in order,
 //! keeping the common case inline: a draw outside the rectangles goes to
 //! `rand_distr` itself, which reads the same 64 bits again and then the
-//! words after them, and the walk goes on after the last word it read. So the numbers are those of calling
-//! `StandardNormal` every time, in the same order.
+//! words after them, and the walk goes on after the last word it read. So
+//! the numbers are those of calling `StandardNormal` every time, in the
+//! same order.
 
 use super::rng::SimRng;
 use rand::distr::Distribution;
@@ -25,7 +26,7 @@ pub struct Normals {
     bits: Vec<u64>,
 }
 
-/// Words read beyond one 64-bit draw per normal, to serve the rare cases
+/// 64-bit draws read beyond one per normal, to serve the rare cases
 /// from the buffer too (they read 64 bits more each, and about 1% of
 /// draws are rare).
 const SPARE: usize = 16;
@@ -48,12 +49,12 @@ impl Normals {
         let mut next = 0;
         let mut outputs = out.iter_mut();
         for z in outputs.by_ref() {
-            match self.bits.get(next).map(|&bits| ziggurat_common_case(bits)) {
-                Some(x) if !x.is_nan() => {
+            match self.bits.get(next).and_then(|&bits| ziggurat_common_case(bits)) {
+                Some(x) => {
                     *z = x;
                     next += 1;
                 }
-                _ => {
+                None => {
                     let mut replay = Replay::new(&self.bits, 2 * next, rng);
                     *z = StandardNormal.sample(&mut replay);
                     let word = replay.word;
@@ -73,16 +74,16 @@ impl Normals {
 }
 
 /// The normal of `rand_distr`'s ziggurat for the 64 random `bits` when
-/// they fall inside a rectangle (about 99% of draws), NaN otherwise: the
-/// layer from the low 8 bits, a uniform in [-1, 1) from the top 52.
-#[inline(always)]
-fn ziggurat_common_case(bits: u64) -> f64 {
+/// they fall inside a rectangle (about 99% of draws), `None` otherwise:
+/// the layer from the low 8 bits, a uniform in [-1, 1) from the top 52.
+#[inline]
+fn ziggurat_common_case(bits: u64) -> Option<f64> {
     // The 52 bits as the fraction of a number in [2, 4) (exponent 1 + 1023).
     const EXPONENT_ONE: u64 = 1024 << 52;
     let layer = (bits & 0xff) as usize;
     let u = f64::from_bits((bits >> 12) | EXPONENT_ONE) - 3.0;
     let x = u * ZIG_NORM_X[layer];
-    if x.abs() < ZIG_NORM_X[layer + 1] { x } else { f64::NAN }
+    (x.abs() < ZIG_NORM_X[layer + 1]).then_some(x)
 }
 
 /// A generator that first gives back words already drawn into a buffer,
@@ -109,6 +110,7 @@ impl<'a> Replay<'a> {
         word
     }
 }
+
 impl rand::TryRng for Replay<'_> {
     type Error = Infallible;
 
